@@ -1,0 +1,77 @@
+// The shared-volume pattern, applied to any cdk8s-plus pod (Pod today, a workload's pod template later).
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { missingVolume, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { SharedVolume, SharedVolumeContainerProps } from './shared-volume-pod';
+
+/** The default volume when a pattern declares none, named after the Kubernetes docs' example. */
+export const DEFAULT_SHARED_VOLUME: SharedVolume = { name: 'shared-data' };
+
+export interface AppliedSharedVolumes {
+  readonly volumes: kplus.Volume[];
+  /** Violations found while applying (a mount of an unknown volume), plus the ones only synth can tell. */
+  readonly violations: () => Violation[];
+}
+
+/**
+ * Adds the shared volumes and the containers with their mounts to `pod`.
+ * Never throws on bad input: what is wrong is reported by `violations` at synth time.
+ */
+export function applySharedVolumes(
+  scope: Construct,
+  pod: kplus.AbstractPod,
+  containers: SharedVolumeContainerProps[],
+  declared: SharedVolume[] = [DEFAULT_SHARED_VOLUME],
+): AppliedSharedVolumes {
+  const found: Violation[] = [];
+  const volumes = declared.map((spec, i) => {
+    const sizeProblem = spec.sizeLimit && sizeLimitViolation(`volumes[${i}].sizeLimit (volume ${show(spec.name)})`, spec.sizeLimit);
+    if (sizeProblem) found.push(sizeProblem);
+    // An unusable size limit is left out so the rest still renders; the violation fails synth.
+    const volume = kplus.Volume.fromEmptyDir(scope, `Volume${i}`, spec.name, {
+      medium: spec.medium,
+      sizeLimit: sizeProblem ? undefined : spec.sizeLimit,
+    });
+    pod.addVolume(volume);
+    return volume;
+  });
+  const byName = new Map(volumes.map(v => [v.name, v]));
+
+  containers.forEach((props, i) => {
+    const { sharedMounts, ...containerProps } = props;
+    const container = pod.addContainer({ ...containerProps, name: props.name ?? `container-${i}` });
+    (sharedMounts ?? []).forEach((mount, j) => {
+      const field = `containers[${i}].sharedMounts[${j}]`;
+      const name = mount.volume ?? (volumes.length === 1 ? volumes[0].name : undefined);
+      const volume = name === undefined ? undefined : byName.get(name);
+      if (!volume) {
+        found.push(name === undefined && volumes.length > 1
+          ? violation('mount-volume-exists', `${field}.volume`,
+            `container ${show(container.name)} does not say which of the shared volumes ${volumes.map(v => show(v.name)).join(', ')} to mount`,
+            'set `volume` to one of their names')
+          : missingVolume(`${field}.volume`, container.name, name, [...byName.keys()]));
+        return;
+      }
+      container.mount(mount.path, volume, { readOnly: mount.readOnly, subPath: mount.subPath });
+    });
+  });
+
+  return {
+    volumes,
+    violations: () => [...found, ...unsharedVolumes(pod, volumes)],
+  };
+}
+
+/** A shared volume that fewer than two containers mount shares nothing: almost always a forgotten mount. */
+function unsharedVolumes(pod: kplus.AbstractPod, volumes: kplus.Volume[]): Violation[] {
+  const users = new Map<kplus.Volume, string[]>(volumes.map(v => [v, []]));
+  for (const container of [...pod.initContainers, ...pod.containers]) {
+    for (const mount of container.mounts) users.get(mount.volume)?.push(container.name);
+  }
+  return volumes.flatMap((volume, i) => {
+    const names = users.get(volume)!;
+    return names.length >= 2 ? [] : [violation('shared-volume-shared', `volumes[${i}] (volume ${show(volume.name)})`,
+      `a shared volume must be mounted by at least 2 containers, ${names.length ? `only ${show(names[0])} mounts it` : 'none mounts it'}`,
+      'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume')];
+  });
+}

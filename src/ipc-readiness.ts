@@ -1,0 +1,189 @@
+import { Duration } from 'cdk8s';
+
+/**
+ * Options of an `IpcReadiness` condition.
+ */
+export interface IpcReadinessOptions {
+  /**
+   * How long to wait for the condition before giving up. On timeout the waiting container
+   * exits 1 with a message naming the condition, so the Pod fails visibly instead of hanging.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How often to test the condition.
+   * @default Duration.seconds(1)
+   */
+  readonly pollInterval?: Duration;
+}
+
+/**
+ * How the consumer knows the producer's IPC object is ready: a condition tested with POSIX `sh`
+ * inside the Pod, where the IPC namespace (and `/dev/shm`, `/dev/mqueue`) is shared.
+ *
+ * The condition says the object *exists*. Have the producer create it only once it may be used
+ * (for shared memory, write it under a temporary name and rename it).
+ */
+export class IpcReadiness {
+  /**
+   * A POSIX message queue exists: `/dev/mqueue/<name>` (the container runtime mounts the
+   * IPC namespace's mqueue filesystem there).
+   * @param name the queue name as given to `mq_open`, e.g. `/ch6_ipc`
+   */
+  public static posixMessageQueue(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
+    const bare = name.replace(/^\//, '');
+    return new IpcReadiness(`POSIX message queue ${name}`, `[ -e ${quote(`/dev/mqueue/${bare}`)} ]`, options,
+      posixNameProblem(name, 'POSIX message queue'));
+  }
+
+  /**
+   * A POSIX shared memory object exists: `/dev/shm/<name>`.
+   * @param name the object name as given to `shm_open`, e.g. `/OS`
+   */
+  public static posixSharedMemory(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
+    const bare = name.replace(/^\//, '');
+    return new IpcReadiness(`POSIX shared memory ${name}`, `[ -e ${quote(`/dev/shm/${bare}`)} ]`, options,
+      posixNameProblem(name, 'POSIX shared memory'));
+  }
+
+  /**
+   * A System V message queue with this key exists (listed in `/proc/sysvipc/msg`).
+   * @param key the key given to `msgget`, e.g. from `ftok`
+   */
+  public static sysvMessageQueue(key: number, options: IpcReadinessOptions = {}): IpcReadiness {
+    return IpcReadiness.sysv('message queue', '/proc/sysvipc/msg', key, options);
+  }
+
+  /**
+   * A System V shared memory segment with this key exists (listed in `/proc/sysvipc/shm`).
+   * @param key the key given to `shmget`
+   */
+  public static sysvSharedMemory(key: number, options: IpcReadinessOptions = {}): IpcReadiness {
+    return IpcReadiness.sysv('shared memory segment', '/proc/sysvipc/shm', key, options);
+  }
+
+  /**
+   * A file exists, e.g. a marker the producer writes once its IPC objects are ready.
+   * @param path an absolute path, seen from the waiting container
+   */
+  public static file(path: string, options: IpcReadinessOptions = {}): IpcReadiness {
+    return new IpcReadiness(`file ${path}`, `[ -e ${quote(path)} ]`, options,
+      path.startsWith('/') ? undefined : `the path must be absolute, received ${JSON.stringify(path)}`);
+  }
+
+  /**
+   * Any POSIX `sh` condition: ready when it exits 0.
+   * @param condition a shell command list, e.g. `test -s /dev/shm/OS`
+   */
+  public static command(condition: string, options: IpcReadinessOptions = {}): IpcReadiness {
+    return new IpcReadiness(`condition ${JSON.stringify(condition)}`, `{ ${condition}\n}`, options,
+      condition.trim() ? undefined : 'the condition is empty');
+  }
+
+  /**
+   * No ordering: the consumer starts as soon as the kubelet starts it, and must itself cope
+   * with the producer's IPC objects not existing yet.
+   */
+  public static none(): IpcReadiness {
+    return new IpcReadiness('no readiness condition', undefined, {}, undefined);
+  }
+
+  private static sysv(what: string, table: string, key: number, options: IpcReadinessOptions): IpcReadiness {
+    // /proc/sysvipc/* print the key as a signed 32-bit decimal in the first column.
+    const signed = key > 2147483647 ? key - 4294967296 : key;
+    const problem = Number.isInteger(key) && key >= -2147483648 && key <= 4294967295 && key !== 0
+      ? undefined : `the key must be a non-zero 32-bit integer (IPC_PRIVATE, 0, cannot be found by others), received ${key}`;
+    const condition = `( while read -r key _; do [ "$key" = "${signed}" ] && exit 0; done < ${table}; exit 1 )`;
+    return new IpcReadiness(`System V ${what} with key ${key}`, condition, options, problem);
+  }
+
+  /** What is waited for, in words (used in messages and logs). */
+  public readonly description: string;
+
+  /**
+   * The `sh` condition, or undefined for `IpcReadiness.none()`.
+   */
+  public readonly condition?: string;
+
+  /** How long to wait. */
+  public readonly timeout: Duration;
+
+  /** How often to test. */
+  public readonly pollInterval: Duration;
+
+  /** Why the condition's arguments are unusable, or undefined when they are fine. */
+  public readonly problem?: string;
+
+  private constructor(description: string, condition: string | undefined, options: IpcReadinessOptions, argumentProblem: string | undefined) {
+    this.description = description;
+    this.condition = condition;
+    this.timeout = options.timeout ?? Duration.seconds(60);
+    this.pollInterval = options.pollInterval ?? Duration.seconds(1);
+    const interval = this.pollInterval.toMilliseconds();
+    const timing = interval <= 0 || this.timeout.toMilliseconds() < interval
+      ? `pollInterval must be positive and at most timeout, received pollInterval ${interval} ms and timeout ${this.timeout.toMilliseconds()} ms`
+      : undefined;
+    this.problem = argumentProblem ?? timing;
+  }
+
+  /**
+   * A POSIX `sh` script that waits for the condition, then runs the command in its arguments
+   * (`"$@"`) if any, or exits 0. On timeout it prints why to stderr and exits 1.
+   * Needs `sh`, `sleep` and `[` in the image.
+   */
+  public waitScript(): string {
+    if (this.condition === undefined) return 'exec "$@"';
+    const interval = this.pollInterval.toMilliseconds();
+    const tries = Math.ceil(this.timeout.toMilliseconds() / interval);
+    const seconds = interval % 1000 === 0 ? String(interval / 1000) : (interval / 1000).toFixed(3);
+    const giveUp = `cdk8s-multicontainer: gave up after ${this.timeout.toHumanString()} waiting for ${this.description}; is the producer running?`;
+    return [
+      'tries=0',
+      `until ${this.condition}; do`,
+      `  if [ "$tries" -ge ${tries} ]; then echo ${quote(giveUp)} >&2; exit 1; fi`,
+      '  tries=$((tries + 1))',
+      `  sleep ${seconds}`,
+      'done',
+      '[ "$#" -eq 0 ] || exec "$@"',
+    ].join('\n');
+  }
+}
+
+/**
+ * How the consumer is kept from starting before the producer's IPC object is ready.
+ */
+export enum StartupGate {
+  /**
+   * The consumer's command is wrapped in a `sh` loop that waits for the readiness condition,
+   * then `exec`s the original command. Works on every Kubernetes version and container runtime;
+   * needs `sh` in the consumer's image and the consumer's `command` set (the image's entrypoint
+   * cannot be read at synth time).
+   */
+  CONSUMER_WAITS = 'CONSUMER_WAITS',
+
+  /**
+   * The producer gets a `postStart` hook that waits for the readiness condition. The kubelet
+   * starts a Pod's containers in order and runs each `postStart` hook before starting the next
+   * container, so the consumer (listed after the producer) starts only once the condition holds.
+   * Leaves the consumer's command alone; needs `sh` in the producer's image. This ordering is a
+   * kubelet implementation detail (kubernetes#81450), not an API guarantee, and a restarted
+   * consumer is not held back; engines other than the kubelet (e.g. `podman kube play`) ignore it.
+   */
+  PRODUCER_POST_START = 'PRODUCER_POST_START',
+
+  /** Both gates: the hook orders the start, the wrapper covers consumer restarts and other engines. */
+  BOTH = 'BOTH',
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, '\'\\\'\'')}'`;
+}
+
+function posixNameProblem(name: string, what: string): string | undefined {
+  const bare = name.replace(/^\//, '');
+  if (!bare || bare.includes('/') || bare === '.' || bare === '..' || bare.length > 255) {
+    return `a ${what} name is "/" followed by 1 to 255 characters without "/", received ${JSON.stringify(name)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,71 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { applyLocalhostSidecars } from './_localhost';
+import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
+
+/**
+ * Props of `LocalhostSidecarPod`.
+ */
+export interface LocalhostSidecarPodProps extends MultiContainerPodOptions {
+  /**
+   * The main container, listed first. It must declare at least one port (`portNumber` or
+   * `ports`); the first one is the one sidecars are told about. Its name defaults to `main`.
+   */
+  readonly main: kplus.ContainerProps;
+
+  /**
+   * The helpers that reach the main container over `localhost`. At least one. Unnamed ones
+   * are named `sidecar-0`, `sidecar-1`, ... They share the Pod's one port space with the main
+   * container, so none may declare a port another container declares.
+   */
+  readonly sidecars: kplus.ContainerProps[];
+
+  /**
+   * Give every sidecar the main container's address as environment variables: `MAIN_HOST`
+   * (`localhost`), `MAIN_PORT` and `MAIN_URL` (`http://localhost:<port>`). A variable the
+   * sidecar sets itself is left alone.
+   * @default true
+   */
+  readonly exposeMainAddress?: boolean;
+
+  /**
+   * The Pod's restart policy.
+   * @default RestartPolicy.ALWAYS
+   */
+  readonly restartPolicy?: kplus.RestartPolicy;
+}
+
+/**
+ * A main container and sidecars that reach it over `localhost`: all containers of a Pod share
+ * one network namespace (one IP, one port space).
+ */
+export class LocalhostSidecarPod extends MultiContainerPod {
+  /** The main container (first in the Pod). */
+  public readonly main: kplus.Container;
+
+  /** The sidecars, in order. */
+  public readonly sidecars: kplus.Container[];
+
+  /** The main container's first port, or undefined when it declares none (a synth error). */
+  public readonly port?: number;
+
+  /** `localhost:<port>`: where every container of the Pod reaches the main container. */
+  public readonly localhostAddress: string;
+
+  /** `http://localhost:<port>`. */
+  public readonly localhostUrl: string;
+
+  constructor(scope: Construct, id: string, props: LocalhostSidecarPodProps) {
+    super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
+    const applied = applyLocalhostSidecars(this.pod, props);
+    this.main = applied.main;
+    this.sidecars = applied.sidecars;
+    this.port = applied.port;
+    this.localhostAddress = `localhost:${this.port}`;
+    this.localhostUrl = `http://${this.localhostAddress}`;
+    this._validateAtSynth(
+      { min: 2, why: 'a LocalhostSidecarPod', fix: 'add at least one container to `sidecars`' },
+      applied.violations,
+    );
+  }
+}

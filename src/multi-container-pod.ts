@@ -1,0 +1,133 @@
+import { ApiObjectMetadata, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { checkPodSpec, ContainerCountRequirement, describePod, Violation } from './_pod-rules';
+
+/**
+ * Pod options shared by every multi-container pattern, as cdk8s-plus names them.
+ *
+ * Anything not listed here is reachable through the pattern's `pod` (a `kplus.Pod`).
+ */
+export interface MultiContainerPodOptions {
+  /**
+   * Metadata of the Pod (name, namespace, labels, annotations).
+   * @default - a name generated from the construct path
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Security attributes of the Pod. cdk8s-plus's secure defaults apply: `runAsNonRoot: true`.
+   * Set `ensureNonRoot: false` here (and on the container) only for images that must run as root.
+   * @default - cdk8s-plus defaults (`ensureNonRoot: true`, `fsGroupChangePolicy: Always`)
+   */
+  readonly securityContext?: kplus.PodSecurityContextProps;
+
+  /**
+   * Init containers, run to completion in order before the pattern's containers start.
+   * Their names must not clash with the pattern's containers.
+   * @default - no init containers
+   */
+  readonly initContainers?: kplus.ContainerProps[];
+
+  /**
+   * The service account the Pod runs as.
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+
+  /**
+   * Whether the service account token is mounted into the containers.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * DNS settings of the Pod.
+   * @default - cdk8s-plus defaults (policy `ClusterFirst`)
+   */
+  readonly dns?: kplus.PodDnsProps;
+
+  /**
+   * Extra /etc/hosts entries.
+   * @default - none
+   */
+  readonly hostAliases?: kplus.HostAlias[];
+
+  /**
+   * A docker-registry secret used to pull the images.
+   * @default - no pull secret
+   */
+  readonly dockerRegistryAuth?: kplus.ISecret;
+
+  /**
+   * Isolate the Pod from all network traffic except what network policies allow.
+   * @default false
+   */
+  readonly isolate?: boolean;
+
+  /**
+   * How long the containers get to stop after SIGTERM.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+}
+
+/**
+ * The base of the multi-container Pod patterns: a `kplus.Pod` (`pod`, construct id `Resource`)
+ * whose containers and volumes are checked across containers at synth time.
+ */
+export abstract class MultiContainerPod extends Construct {
+  /** The underlying cdk8s-plus Pod, for anything the pattern does not cover. */
+  public readonly pod: kplus.Pod;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param options the Pod options
+   * @param restartPolicy the Pod's restart policy, chosen by the pattern
+   */
+  constructor(scope: Construct, id: string, options: MultiContainerPodOptions, restartPolicy: kplus.RestartPolicy) {
+    super(scope, id);
+    this.pod = new kplus.Pod(this, 'Resource', {
+      metadata: options.metadata,
+      securityContext: options.securityContext,
+      initContainers: options.initContainers,
+      serviceAccount: options.serviceAccount,
+      automountServiceAccountToken: options.automountServiceAccountToken,
+      dns: options.dns,
+      hostAliases: options.hostAliases,
+      dockerRegistryAuth: options.dockerRegistryAuth,
+      isolate: options.isolate,
+      terminationGracePeriod: options.terminationGracePeriod,
+      restartPolicy,
+    });
+  }
+
+  /** The Pod's app containers, in spec order. */
+  public get containers(): kplus.Container[] {
+    return this.pod.containers;
+  }
+
+  /**
+   * The app or init container with this name.
+   * @param name the container's name
+   * @returns the container, or undefined when the Pod has none of that name
+   */
+  public findContainer(name: string): kplus.Container | undefined {
+    return [...this.pod.containers, ...this.pod.initContainers].find(c => c.name === name);
+  }
+
+  /**
+   * Checks the Pod at synth time with the shared cross-container rules and the pattern's own,
+   * so that containers and volumes added later through `pod` are seen too.
+   * @internal
+   */
+  protected _validateAtSynth(requirement: ContainerCountRequirement, patternViolations: () => Violation[]): void {
+    this.node.addValidation({
+      validate: () => [
+        ...checkPodSpec(describePod(this.pod), requirement),
+        ...patternViolations(),
+      ].map(v => v.message),
+    });
+  }
+}
