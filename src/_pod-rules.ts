@@ -99,6 +99,44 @@ function quantityViolation(field: string, quantity: string | number): Violation 
   return undefined;
 }
 
+/** What the name rules say about each kind of name. */
+const NAME_RULES = {
+  volume: {
+    kind: 'volume',
+    dnsRule: 'volume-name-dns-label',
+    dnsFix: 'name the volume with a DNS-1123 label such as "shared-data"',
+    uniqueRule: 'volume-name-unique',
+    scope: '',
+    uniqueFix: 'give each volume its own name, or mount the same volume object in several containers',
+  },
+  container: {
+    kind: 'container',
+    dnsRule: 'container-name-dns-label',
+    dnsFix: 'name the container with a DNS-1123 label such as "web" or "log-shipper"',
+    uniqueRule: 'container-name-unique',
+    scope: '; names must be unique across containers and initContainers',
+    uniqueFix: 'give each container its own name (cdk8s-plus names every unnamed container "main")',
+  },
+} as const;
+
+/** A name must be a DNS-1123 label and unique among `seen` (which it joins). */
+type NameRules = typeof NAME_RULES[keyof typeof NAME_RULES];
+
+function nameViolations(rules: NameRules, field: string, name: string | undefined, seen: Map<string, string>): Violation[] {
+  const found: Violation[] = [];
+  const problem = dnsLabelProblem(name);
+  if (problem) found.push(violation(rules.dnsRule, `${field}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
+  if (name !== undefined) {
+    const first = seen.get(name);
+    if (first) {
+      found.push(violation(rules.uniqueRule, `${field}.name`, `${rules.kind} name ${show(name)} is already used by ${first}${rules.scope}`, rules.uniqueFix));
+    } else {
+      seen.set(name, field);
+    }
+  }
+  return found;
+}
+
 /** A pattern's demand on the number of app containers. */
 export interface ContainerCountRequirement {
   /** The smallest number of app containers the pattern works with. */
@@ -127,20 +165,7 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
   const volumeNames = new Map<string, string>();
   (spec.volumes ?? []).forEach((volume, i) => {
     const field = `spec.volumes[${i}]`;
-    const nameProblem = dnsLabelProblem(volume.name);
-    if (nameProblem) {
-      violations.push(violation('volume-name-dns-label', `${field}.name`, `volume name ${show(volume.name)} ${nameProblem}`,
-        'name the volume with a DNS-1123 label such as "shared-data"'));
-    }
-    if (volume.name !== undefined) {
-      const first = volumeNames.get(volume.name);
-      if (first) {
-        violations.push(violation('volume-name-unique', `${field}.name`, `volume name ${show(volume.name)} is already used by ${first}`,
-          'give each volume its own name, or mount the same volume object in several containers'));
-      } else {
-        volumeNames.set(volume.name, field);
-      }
-    }
+    violations.push(...nameViolations(NAME_RULES.volume, field, volume.name, volumeNames));
     const sizeLimit = volume.emptyDir?.sizeLimit;
     if (sizeLimit !== undefined) {
       const v = quantityViolation(`${field}.emptyDir.sizeLimit`, sizeLimit);
@@ -155,21 +180,7 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
   const walk = (list: ReadonlyArray<ContainerView>, key: 'containers' | 'initContainers') => list.forEach((container, i) => {
     const field = `spec.${key}[${i}]`;
     const label = `container ${show(container.name)}`;
-    const nameProblem = dnsLabelProblem(container.name);
-    if (nameProblem) {
-      violations.push(violation('container-name-dns-label', `${field}.name`, `container name ${show(container.name)} ${nameProblem}`,
-        'name the container with a DNS-1123 label such as "web" or "log-shipper"'));
-    }
-    if (container.name !== undefined) {
-      const first = containerNames.get(container.name);
-      if (first) {
-        violations.push(violation('container-name-unique', `${field}.name`,
-          `container name ${show(container.name)} is already used by ${first}; names must be unique across containers and initContainers`,
-          'give each container its own name (cdk8s-plus names every unnamed container "main")'));
-      } else {
-        containerNames.set(container.name, field);
-      }
-    }
+    violations.push(...nameViolations(NAME_RULES.container, field, container.name, containerNames));
 
     const portNames = new Set<string>();
     (container.ports ?? []).forEach((port, j) => {
