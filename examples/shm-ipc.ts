@@ -6,9 +6,9 @@ import { AS_USER_1000, SMALL } from './_common';
 // POSIX shared memory with Python's shm_open binding. The writer builds the object under a
 // temporary name and renames it (on Linux a POSIX shm object is a file in /dev/shm), so the
 // reader's readiness condition, "/dev/shm/OS exists", also means "fully written". The
-// resource tracker would unlink the objects at exit: unregister them.
-const WRITER = `
-import os
+// resource tracker would unlink the objects at exit: unregister them. (The scripts start on
+// the backtick line: a block scalar opening with a blank line trips go-yaml, hence kubectl.)
+const WRITER = `import os
 from multiprocessing import shared_memory, resource_tracker
 message = b"Hello from the writer through POSIX shared memory"
 shm = shared_memory.SharedMemory(name="OS.tmp", create=True, size=4096)
@@ -19,8 +19,7 @@ os.rename("/dev/shm/OS.tmp", "/dev/shm/OS")
 print("wrote:", message.decode())
 `;
 
-const READER = `
-from multiprocessing import shared_memory, resource_tracker
+const READER = `from multiprocessing import shared_memory, resource_tracker
 shm = shared_memory.SharedMemory(name="OS")
 print("read:", bytes(shm.buf).rstrip(b"\\0").decode())
 shm.close()

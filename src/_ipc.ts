@@ -1,6 +1,7 @@
 // The IPC producer/consumer pattern, applied to any cdk8s-plus pod.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { addContainer } from './_containers';
 import { show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { IpcProducerConsumerPodProps } from './ipc-producer-consumer-pod';
 import { StartupGate } from './ipc-readiness';
@@ -61,8 +62,11 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
     }
   }
 
-  const producer = pod.addContainer(producerProps);
-  const consumer = pod.addContainer(consumerProps);
+  const addedProducer = addContainer(pod, producerProps, 'producer');
+  const addedConsumer = addContainer(pod, consumerProps, 'consumer');
+  found.push(...addedProducer.violations, ...addedConsumer.violations);
+  const producer = addedProducer.container;
+  const consumer = addedConsumer.container;
 
   let shmVolume: kplus.Volume | undefined;
   if (props.shmSize) {

@@ -1,5 +1,6 @@
 // The localhost sidecar pattern, applied to any cdk8s-plus pod.
 import * as kplus from 'cdk8s-plus-27';
+import { addContainer } from './_containers';
 import { show, violation, Violation } from './_pod-rules';
 import { LocalhostSidecarPodProps } from './localhost-sidecar-pod';
 
@@ -15,23 +16,32 @@ export interface AppliedLocalhostSidecars {
  * main container listens. Never throws on bad input: `violations` reports it at synth time.
  */
 export function applyLocalhostSidecars(pod: kplus.AbstractPod, props: LocalhostSidecarPodProps): AppliedLocalhostSidecars {
-  const main = pod.addContainer({ ...props.main, name: props.main.name ?? 'main' });
+  const found: Violation[] = [];
+  const addedMain = addContainer(pod, { ...props.main, name: props.main.name ?? 'main' }, 'main');
+  found.push(...addedMain.violations);
+  const main = addedMain.container;
   const port = main.ports[0]?.number;
   const address: Record<string, string> = port === undefined || props.exposeMainAddress === false ? {} : {
     MAIN_HOST: 'localhost',
     MAIN_PORT: String(port),
     MAIN_URL: `http://localhost:${port}`,
   };
-  const sidecars = props.sidecars.map((sidecar, i) => pod.addContainer({
-    ...sidecar,
-    name: sidecar.name ?? `sidecar-${i}`,
-    // The sidecar's own variables win over the injected ones.
-    envVariables: { ...mapValues(address, kplus.EnvValue.fromValue), ...sidecar.envVariables },
-  }));
+  const sidecars = props.sidecars.map((sidecar, i) => {
+    const added = addContainer(pod, {
+      ...sidecar,
+      name: sidecar.name ?? `sidecar-${i}`,
+      // The sidecar's own variables win over the injected ones.
+      envVariables: { ...mapValues(address, kplus.EnvValue.fromValue), ...sidecar.envVariables },
+    }, `sidecars[${i}]`);
+    found.push(...added.violations);
+    return added.container;
+  });
 
-  const found: Violation[] = port !== undefined ? [] : [violation('localhost-main-port', 'main.ports',
-    `the main container ${show(main.name)} declares no port, so sidecars have no localhost address to reach it on`,
-    'set main.portNumber (or main.ports) to the port it listens on')];
+  if (port === undefined) {
+    found.push(violation('localhost-main-port', 'main.ports',
+      `the main container ${show(main.name)} declares no port, so sidecars have no localhost address to reach it on`,
+      'set main.portNumber (or main.ports) to the port it listens on'));
+  }
   return { main, sidecars, port, violations: () => found };
 }
 

@@ -10,8 +10,11 @@ import * as kplus from 'cdk8s-plus-27';
 /** The part of a container spec the rules read. */
 export interface ContainerView {
   readonly name?: string;
+  readonly image?: string;
+  readonly command?: ReadonlyArray<string>;
+  readonly args?: ReadonlyArray<string>;
   readonly ports?: ReadonlyArray<{ readonly containerPort?: number; readonly protocol?: string; readonly name?: string; readonly hostPort?: number }>;
-  readonly volumeMounts?: ReadonlyArray<{ readonly name?: string; readonly mountPath?: string }>;
+  readonly volumeMounts?: ReadonlyArray<{ readonly name?: string; readonly mountPath?: string; readonly subPath?: string }>;
 }
 
 /** The part of a volume spec the rules read. */
@@ -43,8 +46,15 @@ export type RuleId =
   | 'port-unique-in-pod'
   | 'port-range'
   | 'port-name-unique'
+  | 'port-name-valid'
+  | 'host-port-unique'
   | 'mount-path-unique'
+  | 'mount-path-valid'
+  | 'mount-sub-path-valid'
   | 'mount-volume-exists'
+  | 'image-set'
+  | 'yaml-safe-strings'
+  | 'init-container-probes'
   | 'size-limit-valid'
   | 'container-count'
   // Pattern rules (checked by the pattern that needs them, with the same message shape).
@@ -56,6 +66,11 @@ export type RuleId =
   | 'localhost-main-port';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// IANA_SVC_NAME: at most 15 lowercase letters, digits and single inner '-', with at least one letter.
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+// A string whose first line is blank: the YAML writer emits a block scalar opening with a blank
+// line, which go-yaml (kubectl's YAML parser) rejects.
+const LEADING_BLANK_LINE = /^[ \t]*\r?\n/;
 // Kubernetes resource.Quantity: a signed decimal number with an optional binary/decimal suffix or exponent.
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
@@ -82,7 +97,7 @@ export function dnsLabelProblem(name: string | undefined): string | undefined {
  */
 export function sizeLimitViolation(field: string, size: Size): Violation | undefined {
   const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!Number.isFinite(mebibytes) || mebibytes <= 0 || !Number.isInteger(mebibytes)) {
+  if (!Number.isSafeInteger(mebibytes) || mebibytes <= 0) {
     return violation('size-limit-valid', field, `size limit must be a positive whole number of mebibytes, received ${mebibytes} MiB`,
       'use a positive size such as Size.mebibytes(64) or Size.gibibytes(1)');
   }
@@ -177,10 +192,24 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
   // (they share one network namespace); mounts unique per container and of existing volumes.
   const containerNames = new Map<string, string>();
   const portOwners = new Map<string, string>();
+  const hostPortOwners = new Map<string, string>();
   const walk = (list: ReadonlyArray<ContainerView>, key: 'containers' | 'initContainers') => list.forEach((container, i) => {
     const field = `spec.${key}[${i}]`;
     const label = `container ${show(container.name)}`;
     violations.push(...nameViolations(NAME_RULES.container, field, container.name, containerNames));
+    if (container.image !== undefined && !container.image.trim()) {
+      violations.push(violation('image-set', `${field}.image`, `${label} has an empty image, received ${show(container.image)}`,
+        'set the image to run, e.g. "nginx:1.27"'));
+    }
+    for (const what of ['command', 'args'] as const) {
+      (container[what] ?? []).forEach((text, j) => {
+        if (LEADING_BLANK_LINE.test(text)) {
+          violations.push(violation('yaml-safe-strings', `${field}.${what}[${j}]`,
+            `${label} has a ${what} string that starts with a blank line, which kubectl's YAML parser rejects in the synthesized manifest`,
+            'start the text on its first line, e.g. with .trimStart()'));
+        }
+      });
+    }
 
     const portNames = new Set<string>();
     (container.ports ?? []).forEach((port, j) => {
@@ -194,6 +223,11 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
         }
       }
       if (port.name !== undefined) {
+        if (port.name.length > 15 || !PORT_NAME.test(port.name)) {
+          violations.push(violation('port-name-valid', `${portField}.name`,
+            `${label} names a port ${show(port.name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
+            'use a name such as "http" or "metrics"'));
+        }
         if (portNames.has(port.name)) {
           violations.push(violation('port-name-unique', `${portField}.name`, `${label} declares the port name ${show(port.name)} twice`,
             'give each port of a container its own name'));
@@ -212,11 +246,32 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
           portOwners.set(portKey, `${label} (${portField})`);
         }
       }
+      if (key === 'containers' && port.hostPort !== undefined) {
+        const hostKey = `${port.hostPort}/${protocol}`;
+        const owner = hostPortOwners.get(hostKey);
+        if (owner) {
+          violations.push(violation('host-port-unique', `${portField}.hostPort`,
+            `${label} asks for host port ${hostKey}, which ${owner} already asks for; a node port can be bound once`,
+            'give one of the containers another hostPort, or none'));
+        } else {
+          hostPortOwners.set(hostKey, `${label} (${portField})`);
+        }
+      }
     });
 
     const mountPaths = new Map<string, string>();
     (container.volumeMounts ?? []).forEach((mount, j) => {
       const mountField = `${field}.volumeMounts[${j}]`;
+      if (mount.mountPath === undefined || !mount.mountPath.startsWith('/')) {
+        violations.push(violation('mount-path-valid', `${mountField}.mountPath`,
+          `${label} mounts volume ${show(mount.name)} at ${show(mount.mountPath)}, which is not an absolute path`,
+          'mount at an absolute path such as "/data"'));
+      }
+      if (mount.subPath !== undefined && (mount.subPath.startsWith('/') || mount.subPath.split('/').includes('..'))) {
+        violations.push(violation('mount-sub-path-valid', `${mountField}.subPath`,
+          `${label} mounts the sub-path ${show(mount.subPath)} of volume ${show(mount.name)}; a sub-path must be relative and must not contain '..'`,
+          'use a relative path inside the volume such as "site/html"'));
+      }
       if (mount.mountPath !== undefined) {
         const path = normalizePath(mount.mountPath);
         const first = mountPaths.get(path);
@@ -263,14 +318,17 @@ export function describePod(pod: kplus.AbstractPod): PodSpecView {
   const addVolume = (volume: kplus.Volume) => {
     const existing = volumes.get(volume.name);
     if (!existing) volumes.set(volume.name, volume);
-    else if (existing !== volume) duplicates.push(volume);
+    else if (existing !== volume && !duplicates.includes(volume)) duplicates.push(volume);
   };
   const describe = (container: kplus.Container): ContainerView => {
     container.mounts.forEach(m => addVolume(m.volume));
     return {
       name: container.name,
+      image: container.image,
+      command: container.command,
+      args: container.args,
       ports: container.ports.map(p => ({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort })),
-      volumeMounts: container.mounts.map(m => ({ name: m.volume.name, mountPath: m.path })),
+      volumeMounts: container.mounts.map(m => ({ name: m.volume.name, mountPath: m.path, subPath: m.subPath })),
     };
   };
   const containers = pod.containers.map(describe);

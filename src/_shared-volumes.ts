@@ -1,7 +1,8 @@
 // The shared-volume pattern, applied to any cdk8s-plus pod (Pod today, a workload's pod template later).
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { missingVolume, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { addContainer } from './_containers';
+import { dnsLabelProblem, missingVolume, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { SharedVolume, SharedVolumeContainerProps } from './shared-volume-pod';
 
 /** The default volume when a pattern declares none, named after the Kubernetes docs' example. */
@@ -24,8 +25,21 @@ export function applySharedVolumes(
   declared: SharedVolume[] = [DEFAULT_SHARED_VOLUME],
 ): AppliedSharedVolumes {
   const found: Violation[] = [];
-  const volumes = declared.map((spec, i) => {
-    const sizeProblem = spec.sizeLimit && sizeLimitViolation(`volumes[${i}].sizeLimit (volume ${show(spec.name)})`, spec.sizeLimit);
+  const volumes: kplus.Volume[] = [];
+  // Names the shared mounts may use: a volume left out below is reported once, here, not again per mount.
+  const reported = new Set<string>();
+  declared.forEach((spec, i) => {
+    const field = `volumes[${i}]`;
+    const nameProblem = dnsLabelProblem(spec.name);
+    if (nameProblem || volumes.some(v => v.name === spec.name)) {
+      // cdk8s-plus would cut a long name, and throw on a repeated one while building.
+      found.push(nameProblem
+        ? violation('volume-name-dns-label', `${field}.name`, `volume name ${show(spec.name)} ${nameProblem}`, 'name the volume with a DNS-1123 label such as "shared-data"')
+        : violation('volume-name-unique', `${field}.name`, `volume name ${show(spec.name)} is declared twice`, 'give each shared volume its own name'));
+      reported.add(spec.name);
+      return;
+    }
+    const sizeProblem = spec.sizeLimit && sizeLimitViolation(`${field}.sizeLimit (volume ${show(spec.name)})`, spec.sizeLimit);
     if (sizeProblem) found.push(sizeProblem);
     // An unusable size limit is left out so the rest still renders; the violation fails synth.
     const volume = kplus.Volume.fromEmptyDir(scope, `Volume${i}`, spec.name, {
@@ -33,21 +47,24 @@ export function applySharedVolumes(
       sizeLimit: sizeProblem ? undefined : spec.sizeLimit,
     });
     pod.addVolume(volume);
-    return volume;
+    volumes.push(volume);
   });
   const byName = new Map(volumes.map(v => [v.name, v]));
 
   containers.forEach((props, i) => {
     const { sharedMounts, ...containerProps } = props;
-    const container = pod.addContainer({ ...containerProps, name: props.name ?? `container-${i}` });
+    const added = addContainer(pod, { ...containerProps, name: props.name ?? `container-${i}` }, `containers[${i}]`);
+    found.push(...added.violations);
+    const container = added.container;
     (sharedMounts ?? []).forEach((mount, j) => {
       const field = `containers[${i}].sharedMounts[${j}]`;
-      const name = mount.volume ?? (volumes.length === 1 ? volumes[0].name : undefined);
+      const name = mount.volume ?? (declared.length === 1 ? declared[0].name : undefined);
       const volume = name === undefined ? undefined : byName.get(name);
+      if (!volume && name !== undefined && reported.has(name)) return;
       if (!volume) {
         found.push(name === undefined && volumes.length > 1
           ? violation('mount-volume-exists', `${field}.volume`,
-            `container ${show(container.name)} does not say which of the shared volumes ${volumes.map(v => show(v.name)).join(', ')} to mount`,
+            `container ${show(container.name)} does not say which of the shared volumes ${declared.map(v => show(v.name)).join(', ')} to mount`,
             'set `volume` to one of their names')
           : missingVolume(`${field}.volume`, container.name, name, [...byName.keys()]));
         return;
@@ -64,12 +81,13 @@ export function applySharedVolumes(
 
 /** A shared volume that fewer than two containers mount shares nothing: almost always a forgotten mount. */
 function unsharedVolumes(pod: kplus.AbstractPod, volumes: kplus.Volume[]): Violation[] {
-  const users = new Map<kplus.Volume, string[]>(volumes.map(v => [v, []]));
+  // Containers, not mounts: one container mounting a volume twice shares it with nobody.
+  const users = new Map<kplus.Volume, Set<string>>(volumes.map(v => [v, new Set()]));
   for (const container of [...pod.initContainers, ...pod.containers]) {
-    for (const mount of container.mounts) users.get(mount.volume)?.push(container.name);
+    for (const mount of container.mounts) users.get(mount.volume)?.add(container.name);
   }
   return volumes.flatMap((volume, i) => {
-    const names = users.get(volume)!;
+    const names = [...users.get(volume)!];
     return names.length >= 2 ? [] : [violation('shared-volume-shared', `volumes[${i}] (volume ${show(volume.name)})`,
       `a shared volume must be mounted by at least 2 containers, ${names.length ? `only ${show(names[0])} mounts it` : 'none mounts it'}`,
       'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume')];

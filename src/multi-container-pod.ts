@@ -1,6 +1,7 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { addContainer } from './_containers';
 import { checkPodSpec, ContainerCountRequirement, describePod, Violation } from './_pod-rules';
 
 /**
@@ -80,6 +81,8 @@ export abstract class MultiContainerPod extends Construct {
   /** The underlying cdk8s-plus Pod, for anything the pattern does not cover. */
   public readonly pod: kplus.Pod;
 
+  private readonly initContainerViolations: Violation[];
+
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -91,7 +94,6 @@ export abstract class MultiContainerPod extends Construct {
     this.pod = new kplus.Pod(this, 'Resource', {
       metadata: options.metadata,
       securityContext: options.securityContext,
-      initContainers: options.initContainers,
       serviceAccount: options.serviceAccount,
       automountServiceAccountToken: options.automountServiceAccountToken,
       dns: options.dns,
@@ -101,6 +103,8 @@ export abstract class MultiContainerPod extends Construct {
       terminationGracePeriod: options.terminationGracePeriod,
       restartPolicy,
     });
+    this.initContainerViolations = (options.initContainers ?? []).flatMap((props, i) =>
+      addContainer(this.pod, props, `initContainers[${i}]`, 'initContainers').violations);
   }
 
   /** The Pod's app containers, in spec order. */
@@ -125,6 +129,7 @@ export abstract class MultiContainerPod extends Construct {
   protected _validateAtSynth(requirement: ContainerCountRequirement, patternViolations: () => Violation[]): void {
     this.node.addValidation({
       validate: () => [
+        ...this.initContainerViolations,
         ...checkPodSpec(describePod(this.pod), requirement),
         ...patternViolations(),
       ].map(v => v.message),

@@ -144,3 +144,54 @@ test('dnsLabelProblem accepts labels starting with a digit, as Kubernetes does',
   expect(dnsLabelProblem('a-b-1')).toBeUndefined();
   expect(dnsLabelProblem('a.b')).toBeDefined();
 });
+
+describe('checkPodSpec: what the API server or kubectl rejects in one container', () => {
+  const one = (container: any, volumes: any[] = [{ name: 'v' }]) => checkPodSpec({ containers: [{ name: 'a', ...container }], volumes });
+
+  test.each(['http-metrics-long', 'HTTP', '1234', 'a--b', '-a'])('fails on the port name %j', (name) => {
+    const [v] = one({ ports: [{ containerPort: 80, name }] });
+    expect(v.message).toBe(`spec.containers[0].ports[0].name: container "a" names a port ${JSON.stringify(name)}; `
+      + 'a port name has at most 15 lowercase letters, digits and single inner \'-\', with at least one letter. fix: use a name such as "http" or "metrics" (rule port-name-valid)');
+  });
+
+  test('fails on one host port asked for by two containers', () => {
+    const spec = { containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 8080 }] }, { name: 'b', ports: [{ containerPort: 81, hostPort: 8080 }] }] };
+    expect(checkPodSpec(spec).map(v => v.message)).toEqual([
+      'spec.containers[1].ports[0].hostPort: container "b" asks for host port 8080/TCP, which container "a" (spec.containers[0].ports[0]) already asks for; '
+      + 'a node port can be bound once. fix: give one of the containers another hostPort, or none (rule host-port-unique)',
+    ]);
+  });
+
+  test.each(['data', '', './data'])('fails on the relative mount path %j', (mountPath) => {
+    const [v] = one({ volumeMounts: [{ name: 'v', mountPath }] });
+    expect(v.message).toBe(`spec.containers[0].volumeMounts[0].mountPath: container "a" mounts volume "v" at ${JSON.stringify(mountPath)}, which is not an absolute path. `
+      + 'fix: mount at an absolute path such as "/data" (rule mount-path-valid)');
+  });
+
+  test.each(['../etc', 'a/../../b', '/abs'])('fails on the sub-path %j', (subPath) => {
+    const [v] = one({ volumeMounts: [{ name: 'v', mountPath: '/data', subPath }] });
+    expect(v.message).toBe(`spec.containers[0].volumeMounts[0].subPath: container "a" mounts the sub-path ${JSON.stringify(subPath)} of volume "v"; `
+      + 'a sub-path must be relative and must not contain \'..\'. fix: use a relative path inside the volume such as "site/html" (rule mount-sub-path-valid)');
+  });
+
+  test('accepts a relative sub-path with dots in names', () => {
+    expect(one({ volumeMounts: [{ name: 'v', mountPath: '/data', subPath: 'site/..hidden/a.b' }] })).toEqual([]);
+  });
+
+  test('fails on an empty image', () => {
+    expect(one({ image: ' ' }).map(v => v.message)).toEqual([
+      'spec.containers[0].image: container "a" has an empty image, received " ". fix: set the image to run, e.g. "nginx:1.27" (rule image-set)',
+    ]);
+  });
+
+  test('fails on a command or args string that starts with a blank line', () => {
+    const found = one({ command: ['python3', '-c', '\nimport os'], args: ['  \r\nx', 'ok\n'] });
+    expect(found.map(v => v.field)).toEqual(['spec.containers[0].command[2]', 'spec.containers[0].args[0]']);
+    expect(found[0].message).toBe('spec.containers[0].command[2]: container "a" has a command string that starts with a blank line, '
+      + 'which kubectl\'s YAML parser rejects in the synthesized manifest. fix: start the text on its first line, e.g. with .trimStart() (rule yaml-safe-strings)');
+  });
+});
+
+test('sizeLimitViolation fails on a size too large to print without an exponent', () => {
+  expect(sizeLimitViolation('x', Size.mebibytes(1e21))?.rule).toBe('size-limit-valid');
+});

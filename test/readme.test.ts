@@ -2,15 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import * as ts from 'typescript';
+import * as multicontainer from '../src';
 
 // The README's TypeScript snippets, run as a user would paste them: what it says works, works.
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
 const modules: Record<string, unknown> = {
   'cdk8s': cdk8s,
-  'cdk8s-plus-27': require('cdk8s-plus-27'),
-  'cdk8s-multicontainer': require('../src'),
+  'cdk8s-plus-27': kplus,
+  'cdk8s-multicontainer': multicontainer,
 };
 
 function run(code: string, chart: cdk8s.Chart): cdk8s.App {

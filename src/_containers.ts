@@ -1,0 +1,71 @@
+// Adding containers from props without the throws cdk8s-plus makes while building (no construct
+// path, first problem only): what it would throw on is left out and reported as a violation, so
+// synth reports every problem at once, with the field.
+import * as kplus from 'cdk8s-plus-27';
+import { show, violation, Violation } from './_pod-rules';
+
+/** Where a container goes in the Pod spec. */
+export type ContainerKind = 'containers' | 'initContainers';
+
+/**
+ * Adds a container to `pod` from cdk8s-plus props. `field` names the props in messages.
+ * Returns the container and what had to be left out.
+ */
+export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, field: string, kind: ContainerKind = 'containers') {
+  const found: Violation[] = [];
+  const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
+  const label = `container ${show(props.name)}`;
+
+  // cdk8s-plus turns portNumber into the first port; keep that order, then drop repeats.
+  const declared: kplus.ContainerPort[] = [...(props.portNumber ?? props.port) !== undefined ? [{ number: (props.portNumber ?? props.port)! }] : [], ...props.ports ?? []];
+  const seenNumbers = new Set<string>();
+  const seenNames = new Set<string>();
+  const ports = declared.filter((port, j) => {
+    const portField = `spec.${kind}[${index}].ports[${j}]`;
+    const key = `${port.number}/${port.protocol ?? 'TCP'}`;
+    if (seenNumbers.has(key)) {
+      found.push(violation('port-unique-in-pod', `${portField}.containerPort`, `${label} declares port ${key} twice`,
+        'declare each port of a container once (portNumber counts as one)'));
+      return false;
+    }
+    if (port.name !== undefined && seenNames.has(port.name)) {
+      found.push(violation('port-name-unique', `${portField}.name`, `${label} declares the port name ${show(port.name)} twice`,
+        'give each port of a container its own name'));
+      return false;
+    }
+    seenNumbers.add(key);
+    if (port.name !== undefined) seenNames.add(port.name);
+    return true;
+  });
+
+  if (kind === 'initContainers') {
+    const probes = (['readiness', 'liveness', 'startup'] as const).filter(p => props[p] !== undefined);
+    for (const probe of probes) {
+      found.push(violation('init-container-probes', `${field}.${probe}`, `init ${label} has a ${probe} probe; init containers run to completion and take no probes`,
+        `remove the ${probe} probe, or make it an app container`));
+    }
+    // An init container's portNumber would get cdk8s-plus's default startup probe, which the
+    // API server rejects on init containers: declare the ports plainly instead.
+    return {
+      container: pod.addInitContainer({ ...props, port: undefined, portNumber: undefined, ports, readiness: undefined, liveness: undefined, startup: undefined }),
+      violations: found,
+    };
+  }
+  if (props.port !== undefined && props.portNumber !== undefined) {
+    found.push(violation('port-unique-in-pod', `${field}.port`, `${label} sets both the deprecated port (${props.port}) and portNumber (${props.portNumber})`,
+      'set portNumber only'));
+  }
+  // The first port stays `portNumber`, so cdk8s-plus still adds its startup probe for it; but
+  // cdk8s-plus silently drops a falsy portNumber (0): that one goes to `ports`, for the range rule.
+  const [first, ...rest] = ports;
+  const keepsPortNumber = (props.portNumber ?? props.port) !== undefined && first !== undefined && Boolean(first.number);
+  return {
+    container: pod.addContainer({
+      ...props,
+      port: undefined,
+      portNumber: keepsPortNumber ? first.number : undefined,
+      ports: keepsPortNumber ? rest : ports,
+    }),
+    violations: found,
+  };
+}
