@@ -17,7 +17,8 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   const label = `container ${show(props.name)}`;
 
   // cdk8s-plus turns portNumber into the first port; keep that order, then drop repeats.
-  const declared: kplus.ContainerPort[] = [...(props.portNumber ?? props.port) !== undefined ? [{ number: (props.portNumber ?? props.port)! }] : [], ...props.ports ?? []];
+  const portNumber = props.portNumber ?? props.port;
+  const declared: kplus.ContainerPort[] = [...portNumber !== undefined ? [{ number: portNumber }] : [], ...props.ports ?? []];
   const seenNumbers = new Set<string>();
   const seenNames = new Set<string>();
   const ports = declared.filter((port, j) => {
@@ -41,13 +42,16 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   if (kind === 'initContainers') {
     const probes = (['readiness', 'liveness', 'startup'] as const).filter(p => props[p] !== undefined);
     for (const probe of probes) {
-      found.push(violation('init-container-probes', `${field}.${probe}`, `init ${label} has a ${probe} probe; init containers run to completion and take no probes`,
+      found.push(violation('init-container-probes', `${field}.${probe}`,
+        `init ${label} has a ${probe} probe; init containers run to completion and take no probes`,
         `remove the ${probe} probe, or make it an app container`));
     }
     // An init container's portNumber would get cdk8s-plus's default startup probe, which the
     // API server rejects on init containers: declare the ports plainly instead.
     return {
-      container: pod.addInitContainer({ ...props, port: undefined, portNumber: undefined, ports, readiness: undefined, liveness: undefined, startup: undefined }),
+      container: pod.addInitContainer({
+        ...props, port: undefined, portNumber: undefined, ports, readiness: undefined, liveness: undefined, startup: undefined,
+      }),
       violations: found,
     };
   }
@@ -58,7 +62,7 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   // The first port stays `portNumber`, so cdk8s-plus still adds its startup probe for it; but
   // cdk8s-plus silently drops a falsy portNumber (0): that one goes to `ports`, for the range rule.
   const [first, ...rest] = ports;
-  const keepsPortNumber = (props.portNumber ?? props.port) !== undefined && first !== undefined && Boolean(first.number);
+  const keepsPortNumber = portNumber !== undefined && first !== undefined && Boolean(first.number);
   return {
     container: pod.addContainer({
       ...props,
