@@ -14,7 +14,9 @@ export type ContainerKind = 'containers' | 'initContainers';
 export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, field: string, kind: ContainerKind = 'containers') {
   const found: Violation[] = [];
   const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
-  const label = `container ${show(props.name)}`;
+  // cdk8s-plus names an unnamed init container init-<i>: say so in messages.
+  const name = props.name ?? (kind === 'initContainers' ? `init-${index}` : undefined);
+  const label = `container ${show(name)}`;
 
   // cdk8s-plus turns portNumber into the first port; keep that order, then drop repeats.
   const portNumber = props.portNumber ?? props.port;
@@ -39,6 +41,10 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     return true;
   });
 
+  if (props.port !== undefined && props.portNumber !== undefined) {
+    found.push(violation('port-unique-in-pod', `${field}.port`, `${label} sets both the deprecated port (${props.port}) and portNumber (${props.portNumber})`,
+      'set portNumber only'));
+  }
   if (kind === 'initContainers') {
     const probes = (['readiness', 'liveness', 'startup'] as const).filter(p => props[p] !== undefined);
     for (const probe of probes) {
@@ -54,10 +60,6 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
       }),
       violations: found,
     };
-  }
-  if (props.port !== undefined && props.portNumber !== undefined) {
-    found.push(violation('port-unique-in-pod', `${field}.port`, `${label} sets both the deprecated port (${props.port}) and portNumber (${props.portNumber})`,
-      'set portNumber only'));
   }
   // The first port stays `portNumber`, so cdk8s-plus still adds its startup probe for it; but
   // cdk8s-plus silently drops a falsy portNumber (0): that one goes to `ports`, for the range rule.

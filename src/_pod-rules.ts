@@ -68,9 +68,10 @@ export type RuleId =
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // IANA_SVC_NAME: at most 15 lowercase letters, digits and single inner '-', with at least one letter.
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
-// A string whose first line is blank: the YAML writer emits a block scalar opening with a blank
-// line, which go-yaml (kubectl's YAML parser) rejects.
-const LEADING_BLANK_LINE = /^[ \t]*\r?\n/;
+// Strings the YAML writer emits in a form other parsers refuse: a multi-line string starting with
+// a space, tab or line break becomes a block scalar go-yaml v3 (podman kube play) rejects, or one
+// starting with a tab that kubectl rejects; Unicode line separators trip both.
+const YAML_UNSAFE = /^[ \t\r\n][^]*\n|^\n|[\u0085\u2028\u2029]/;
 // Kubernetes resource.Quantity: a signed decimal number with an optional binary/decimal suffix or exponent.
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
@@ -203,10 +204,11 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
     }
     for (const what of ['command', 'args'] as const) {
       (container[what] ?? []).forEach((text, j) => {
-        if (LEADING_BLANK_LINE.test(text)) {
+        if (YAML_UNSAFE.test(text)) {
           violations.push(violation('yaml-safe-strings', `${field}.${what}[${j}]`,
-            `${label} has a ${what} string that starts with a blank line, which kubectl's YAML parser rejects in the synthesized manifest`,
-            'start the text on its first line, e.g. with .trimStart()'));
+            `${label} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
+            + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+0085, U+2028 or U+2029',
+            'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
         }
       });
     }

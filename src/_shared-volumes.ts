@@ -26,6 +26,7 @@ export function applySharedVolumes(
 ): AppliedSharedVolumes {
   const found: Violation[] = [];
   const volumes: kplus.Volume[] = [];
+  const declaredIndex = new Map<kplus.Volume, number>();
   // Names the shared mounts may use: a volume left out below is reported once, here, not again per mount.
   const reported = new Set<string>();
   declared.forEach((spec, i) => {
@@ -48,6 +49,7 @@ export function applySharedVolumes(
     });
     pod.addVolume(volume);
     volumes.push(volume);
+    declaredIndex.set(volume, i);
   });
   const byName = new Map(volumes.map(v => [v.name, v]));
 
@@ -75,21 +77,21 @@ export function applySharedVolumes(
 
   return {
     volumes,
-    violations: () => [...found, ...unsharedVolumes(pod, volumes)],
+    violations: () => [...found, ...unsharedVolumes(pod, declaredIndex)],
   };
 }
 
 /** A shared volume that fewer than two containers mount shares nothing: almost always a forgotten mount. */
-function unsharedVolumes(pod: kplus.AbstractPod, volumes: kplus.Volume[]): Violation[] {
-  // Containers, not mounts: one container mounting a volume twice shares it with nobody.
-  const users = new Map<kplus.Volume, Set<string>>(volumes.map(v => [v, new Set()]));
+function unsharedVolumes(pod: kplus.AbstractPod, declaredIndex: ReadonlyMap<kplus.Volume, number>): Violation[] {
+  // Containers, not mounts (nor names): one container mounting a volume twice shares it with nobody.
+  const users = new Map<kplus.Volume, Set<kplus.Container>>([...declaredIndex.keys()].map(v => [v, new Set()]));
   for (const container of [...pod.initContainers, ...pod.containers]) {
-    for (const mount of container.mounts) users.get(mount.volume)?.add(container.name);
+    for (const mount of container.mounts) users.get(mount.volume)?.add(container);
   }
-  return volumes.flatMap((volume, i) => {
-    const names = [...users.get(volume)!];
-    return names.length >= 2 ? [] : [violation('shared-volume-shared', `volumes[${i}] (volume ${show(volume.name)})`,
-      `a shared volume must be mounted by at least 2 containers, ${names.length ? `only ${show(names[0])} mounts it` : 'none mounts it'}`,
+  return [...declaredIndex].flatMap(([volume, i]) => {
+    const containers = [...users.get(volume)!];
+    return containers.length >= 2 ? [] : [violation('shared-volume-shared', `volumes[${i}] (volume ${show(volume.name)})`,
+      `a shared volume must be mounted by at least 2 containers, ${containers.length ? `only ${show(containers[0].name)} mounts it` : 'none mounts it'}`,
       'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume')];
   });
 }

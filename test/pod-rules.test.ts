@@ -184,11 +184,14 @@ describe('checkPodSpec: what the API server or kubectl rejects in one container'
     ]);
   });
 
-  test('fails on a command or args string that starts with a blank line', () => {
-    const found = one({ command: ['python3', '-c', '\nimport os'], args: ['  \r\nx', 'ok\n'] });
-    expect(found.map(v => v.field)).toEqual(['spec.containers[0].command[2]', 'spec.containers[0].args[0]']);
-    expect(found[0].message).toBe('spec.containers[0].command[2]: container "a" has a command string that starts with a blank line, '
-      + 'which kubectl\'s YAML parser rejects in the synthesized manifest. fix: start the text on its first line, e.g. with .trimStart() (rule yaml-safe-strings)');
+  test('fails on a command or args string the YAML would carry in a form podman or kubectl refuse', () => {
+    const found = one({ command: ['python3', '-c', '\nimport os'], args: ['  \r\nx', 'ok\n', '\techo a\n\techo b', 'a\u2028b', ' one line', 'fine\n  indented'] });
+    expect(found.map(v => v.field)).toEqual([
+      'spec.containers[0].command[2]', 'spec.containers[0].args[0]', 'spec.containers[0].args[2]', 'spec.containers[0].args[3]',
+    ]);
+    expect(found[0].message).toBe('spec.containers[0].command[2]: container "a" has the command string "\\nimport os", which is written to YAML that podman kube play or kubectl refuse: '
+      + 'multi-line text must not start with a space, tab or line break, and no text may hold U+0085, U+2028 or U+2029. '
+      + 'fix: start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators (rule yaml-safe-strings)');
   });
 });
 
