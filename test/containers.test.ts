@@ -87,4 +87,36 @@ describe('containers the patterns add', () => {
     });
     expect(synthError(chart)).toContain('a shared volume must be mounted by at least 2 containers, only "a" mounts it');
   });
+
+  test('fails on an init container with both port and portNumber, naming an unnamed one as rendered (init-0)', () => {
+    const chart = Testing.chart();
+    new IpcProducerConsumerPod(chart, 'pod', {
+      producer: { image: 'p', command: ['p'] },
+      consumer: { image: 'c', command: ['c'] },
+      readiness: IpcReadiness.none(),
+      initContainers: [{ image: 'busybox', port: 8080, portNumber: 8081, startup: kplus.Probe.fromCommand(['true']) }],
+    });
+    const message = synthError(chart);
+    expect(message).toContain('[test/pod] initContainers[0].port: container "init-0" sets both the deprecated port (8080) and portNumber (8081). fix: set portNumber only');
+    expect(message).toContain('[test/pod] initContainers[0].startup: init container "init-0" has a startup probe');
+  });
+
+  test('shared-volume-shared names the declared index of the volume, after a volume left out', () => {
+    const chart = Testing.chart();
+    new SharedVolumePod(chart, 'pod', {
+      volumes: [{ name: '' }, { name: 'data' }],
+      containers: [{ name: 'a', image: 'x', sharedMounts: [{ volume: 'data', path: '/d' }] }, { name: 'b', image: 'x' }],
+    });
+    expect(synthError(chart)).toContain('[test/pod] volumes[1] (volume "data"): a shared volume must be mounted by at least 2 containers, only "a" mounts it');
+  });
+
+  test('a volume mounted by two containers of one name is shared (the name clash is the only error)', () => {
+    const chart = Testing.chart();
+    new SharedVolumePod(chart, 'pod', {
+      containers: [{ name: 'a', image: 'x', sharedMounts: [{ path: '/d' }] }, { name: 'a', image: 'x', sharedMounts: [{ path: '/d' }] }],
+    });
+    const message = synthError(chart);
+    expect(message).toContain('(rule container-name-unique)');
+    expect(message).not.toContain('(rule shared-volume-shared)');
+  });
 });
