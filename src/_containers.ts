@@ -12,6 +12,10 @@ export type ContainerKind = 'containers' | 'initContainers';
  * Returns the container and what had to be left out.
  */
 export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, field: string, kind: ContainerKind = 'containers') {
+  // Fast path, the common case: nothing to drop or rewrite, so the props go to cdk8s-plus as given.
+  if (kind === 'containers' && props.port === undefined && !props.ports?.length && (props.portNumber === undefined || props.portNumber)) {
+    return { container: pod.addContainer(props), violations: [] as Violation[] };
+  }
   const found: Violation[] = [];
   const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
   // cdk8s-plus names an unnamed init container init-<i>: say so in messages.

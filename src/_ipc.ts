@@ -32,7 +32,7 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
   const consumerWaits = gated && startupGate !== StartupGate.PRODUCER_POST_START;
   const producerHook = gated && startupGate !== StartupGate.CONSUMER_WAITS;
 
-  let producerProps: kplus.ContainerProps = { ...props.producer, name: props.producer.name ?? 'producer' };
+  let producerProps: kplus.ContainerProps = (props.producer.name !== undefined ? props.producer : { ...props.producer, name: 'producer' });
   if (producerHook) {
     if (producerProps.lifecycle?.postStart) {
       found.push(violation('ipc-producer-post-start', 'producer.lifecycle.postStart',
@@ -46,7 +46,7 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
     }
   }
 
-  let consumerProps: kplus.ContainerProps = { ...props.consumer, name: props.consumer.name ?? 'consumer' };
+  let consumerProps: kplus.ContainerProps = (props.consumer.name !== undefined ? props.consumer : { ...props.consumer, name: 'consumer' });
   if (consumerWaits) {
     if (!consumerProps.command?.length) {
       found.push(violation('ipc-consumer-command', 'consumer.command',

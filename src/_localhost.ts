@@ -17,7 +17,7 @@ export interface AppliedLocalhostSidecars {
  */
 export function applyLocalhostSidecars(pod: kplus.AbstractPod, props: LocalhostSidecarPodProps): AppliedLocalhostSidecars {
   const found: Violation[] = [];
-  const addedMain = addContainer(pod, { ...props.main, name: props.main.name ?? 'main' }, 'main');
+  const addedMain = addContainer(pod, (props.main.name !== undefined ? props.main : { ...props.main, name: 'main' }), 'main');
   found.push(...addedMain.violations);
   const main = addedMain.container;
   const port = main.ports[0]?.number;

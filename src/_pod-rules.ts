@@ -135,22 +135,50 @@ const NAME_RULES = {
   },
 } as const;
 
-/** A name must be a DNS-1123 label and unique among `seen` (which it joins). */
+/** What the name rules say about a kind of name. */
 type NameRules = typeof NAME_RULES[keyof typeof NAME_RULES];
 
-function nameViolations(rules: NameRules, field: string, name: string | undefined, seen: Map<string, string>): Violation[] {
-  const found: Violation[] = [];
+/**
+ * A name must be a DNS-1123 label and unique among `seen` (which it joins, with `code`: where
+ * it is, turned into a field path by `fieldOf` only when a message needs it).
+ */
+function checkName(rules: NameRules, name: string | undefined, seen: Map<string, number>, code: number,
+  fieldOf: (code: number) => string, violations: Violation[]): void {
   const problem = dnsLabelProblem(name);
-  if (problem) found.push(violation(rules.dnsRule, `${field}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
+  if (problem) violations.push(violation(rules.dnsRule, `${fieldOf(code)}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
   if (name !== undefined) {
     const first = seen.get(name);
-    if (first) {
-      found.push(violation(rules.uniqueRule, `${field}.name`, `${rules.kind} name ${show(name)} is already used by ${first}${rules.scope}`, rules.uniqueFix));
+    if (first !== undefined) {
+      violations.push(violation(rules.uniqueRule, `${fieldOf(code)}.name`,
+        `${rules.kind} name ${show(name)} is already used by ${fieldOf(first)}${rules.scope}`, rules.uniqueFix));
     } else {
-      seen.set(name, field);
+      seen.set(name, code);
     }
   }
-  return found;
+}
+
+type ContainerKey = 'containers' | 'initContainers';
+
+// Where things are, as numbers while checking (no strings are built unless a rule fails).
+const volumeField = (i: number) => `spec.volumes[${i}]`;
+/** App container i is coded i, init container i is coded -1 - i. */
+const containerField = (code: number) => (code >= 0 ? `spec.containers[${code}]` : `spec.initContainers[${-1 - code}]`);
+const fieldOf = (key: ContainerKey, i: number) => `spec.${key}[${i}]`;
+const portFieldOf = (key: ContainerKey, i: number, j: number) => `spec.${key}[${i}].ports[${j}]`;
+const mountFieldOf = (key: ContainerKey, i: number, j: number) => `spec.${key}[${i}].volumeMounts[${j}]`;
+const labelOf = (container: ContainerView) => `container ${show(container.name)}`;
+const BLANK = /^\s*$/;
+const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
+
+/** The state of one checkPodSpec run, shared by its helpers. */
+interface Check {
+  readonly violations: Violation[];
+  readonly containers: ReadonlyArray<ContainerView>;
+  readonly volumeNames: Map<string, number>;
+  readonly containerNames: Map<string, number>;
+  /** Port key ("80/TCP") to the app container and port index that declared it first. */
+  readonly portOwners: Map<string, readonly [number, number]>;
+  readonly hostPortOwners: Map<string, readonly [number, number]>;
 }
 
 /** A pattern's demand on the number of app containers. */
@@ -165,7 +193,8 @@ export interface ContainerCountRequirement {
 
 /**
  * Runs every cross-container rule over a Pod spec and returns all violations, in spec order.
- * One pass over containers, ports, mounts and volumes: linear in the size of the spec.
+ * One pass over containers, ports, mounts and volumes: linear in the size of the spec. The
+ * common case (no violation) builds no strings: it runs twice per Pod on every synth.
  */
 export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequirement): Violation[] {
   const violations: Violation[] = [];
@@ -178,121 +207,135 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
   }
 
   // Volumes: unique DNS-1123 names, valid emptyDir size limits.
-  const volumeNames = new Map<string, string>();
-  (spec.volumes ?? []).forEach((volume, i) => {
-    const field = `spec.volumes[${i}]`;
-    violations.push(...nameViolations(NAME_RULES.volume, field, volume.name, volumeNames));
+  const volumeNames = new Map<string, number>();
+  const volumes = spec.volumes ?? [];
+  for (let i = 0; i < volumes.length; i++) {
+    const volume = volumes[i];
+    checkName(NAME_RULES.volume, volume.name, volumeNames, i, volumeField, violations);
     const sizeLimit = volume.emptyDir?.sizeLimit;
     if (sizeLimit !== undefined) {
-      const v = quantityViolation(`${field}.emptyDir.sizeLimit`, sizeLimit);
+      const v = quantityViolation(`${volumeField(i)}.emptyDir.sizeLimit`, sizeLimit);
       if (v) violations.push(v);
     }
-  });
+  }
 
   // Containers: names unique across app and init containers; ports unique across app containers
   // (they share one network namespace); mounts unique per container and of existing volumes.
-  const containerNames = new Map<string, string>();
-  const portOwners = new Map<string, string>();
-  const hostPortOwners = new Map<string, string>();
-  const walk = (list: ReadonlyArray<ContainerView>, key: 'containers' | 'initContainers') => list.forEach((container, i) => {
-    const field = `spec.${key}[${i}]`;
-    const label = `container ${show(container.name)}`;
-    violations.push(...nameViolations(NAME_RULES.container, field, container.name, containerNames));
-    if (container.image !== undefined && !container.image.trim()) {
-      violations.push(violation('image-set', `${field}.image`, `${label} has an empty image, received ${show(container.image)}`,
-        'set the image to run, e.g. "nginx:1.27"'));
-    }
-    for (const what of ['command', 'args'] as const) {
-      (container[what] ?? []).forEach((text, j) => {
-        if (YAML_UNSAFE.test(text)) {
-          violations.push(violation('yaml-safe-strings', `${field}.${what}[${j}]`,
-            `${label} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
-            + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+0085, U+2028 or U+2029',
-            'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
-        }
-      });
-    }
-
-    const portNames = new Set<string>();
-    (container.ports ?? []).forEach((port, j) => {
-      const portField = `${field}.ports[${j}]`;
-      const protocol = port.protocol ?? 'TCP';
-      for (const [what, value] of [['containerPort', port.containerPort], ['hostPort', port.hostPort]] as const) {
-        if (value === undefined && what === 'hostPort') continue;
-        if (value === undefined || !Number.isInteger(value) || value < 1 || value > 65535) {
-          violations.push(violation('port-range', `${portField}.${what}`, `${label} declares port ${show(value)}, ports must be whole numbers from 1 to 65535`,
-            'use a port number between 1 and 65535'));
-        }
-      }
-      if (port.name !== undefined) {
-        if (port.name.length > 15 || !PORT_NAME.test(port.name)) {
-          violations.push(violation('port-name-valid', `${portField}.name`,
-            `${label} names a port ${show(port.name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
-            'use a name such as "http" or "metrics"'));
-        }
-        if (portNames.has(port.name)) {
-          violations.push(violation('port-name-unique', `${portField}.name`, `${label} declares the port name ${show(port.name)} twice`,
-            'give each port of a container its own name'));
-        }
-        portNames.add(port.name);
-      }
-      // Init containers run before the app containers, so their ports never collide with them.
-      if (key === 'containers' && port.containerPort !== undefined) {
-        const portKey = `${port.containerPort}/${protocol}`;
-        const owner = portOwners.get(portKey);
-        if (owner) {
-          violations.push(violation('port-unique-in-pod', `${portField}.containerPort`,
-            `${label} declares port ${portKey}, which ${owner} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
-            'give one of the containers another port (a sidecar reaches the main container on localhost:<its port>)'));
-        } else {
-          portOwners.set(portKey, `${label} (${portField})`);
-        }
-      }
-      if (key === 'containers' && port.hostPort !== undefined) {
-        const hostKey = `${port.hostPort}/${protocol}`;
-        const owner = hostPortOwners.get(hostKey);
-        if (owner) {
-          violations.push(violation('host-port-unique', `${portField}.hostPort`,
-            `${label} asks for host port ${hostKey}, which ${owner} already asks for; a node port can be bound once`,
-            'give one of the containers another hostPort, or none'));
-        } else {
-          hostPortOwners.set(hostKey, `${label} (${portField})`);
-        }
-      }
-    });
-
-    const mountPaths = new Map<string, string>();
-    (container.volumeMounts ?? []).forEach((mount, j) => {
-      const mountField = `${field}.volumeMounts[${j}]`;
-      if (mount.mountPath === undefined || !mount.mountPath.startsWith('/')) {
-        violations.push(violation('mount-path-valid', `${mountField}.mountPath`,
-          `${label} mounts volume ${show(mount.name)} at ${show(mount.mountPath)}, which is not an absolute path`,
-          'mount at an absolute path such as "/data"'));
-      }
-      if (mount.subPath !== undefined && (mount.subPath.startsWith('/') || mount.subPath.split('/').includes('..'))) {
-        violations.push(violation('mount-sub-path-valid', `${mountField}.subPath`,
-          `${label} mounts the sub-path ${show(mount.subPath)} of volume ${show(mount.name)}; a sub-path must be relative and must not contain '..'`,
-          'use a relative path inside the volume such as "site/html"'));
-      }
-      if (mount.mountPath !== undefined) {
-        const path = normalizePath(mount.mountPath);
-        const first = mountPaths.get(path);
-        if (first) {
-          violations.push(violation('mount-path-unique', `${mountField}.mountPath`,
-            `${label} mounts ${show(mount.mountPath)} twice (also at ${first})`,
-            'mount each path once per container; use subPath or another path to mount a second volume'));
-        } else {
-          mountPaths.set(path, mountField);
-        }
-      }
-      if (mount.name === undefined || !volumeNames.has(mount.name)) {
-        violations.push(missingVolume(`${mountField}.name`, container.name, mount.name, [...volumeNames.keys()]));
-      }
-    });
-  });
-  walk(containers, 'containers');
-  walk(initContainers, 'initContainers');
+  const check: Check = { violations, containers, volumeNames, containerNames: new Map(), portOwners: new Map(), hostPortOwners: new Map() };
+  for (let i = 0; i < containers.length; i++) checkContainer(check, containers[i], 'containers', i);
+  for (let i = 0; i < initContainers.length; i++) checkContainer(check, initContainers[i], 'initContainers', i);
   return violations;
+}
+
+function checkContainer(check: Check, container: ContainerView, key: ContainerKey, i: number): void {
+  const { violations } = check;
+  checkName(NAME_RULES.container, container.name, check.containerNames, key === 'containers' ? i : -1 - i, containerField, violations);
+  if (container.image !== undefined && BLANK.test(container.image)) {
+    violations.push(violation('image-set', `${fieldOf(key, i)}.image`, `${labelOf(container)} has an empty image, received ${show(container.image)}`,
+      'set the image to run, e.g. "nginx:1.27"'));
+  }
+  for (const what of ['command', 'args'] as const) {
+    const texts = container[what];
+    if (!texts) continue;
+    for (let j = 0; j < texts.length; j++) {
+      const text = texts[j];
+      if (YAML_UNSAFE.test(text)) {
+        violations.push(violation('yaml-safe-strings', `${fieldOf(key, i)}.${what}[${j}]`,
+          `${labelOf(container)} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
+          + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+0085, U+2028 or U+2029',
+          'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
+      }
+    }
+  }
+
+  const ports = container.ports ?? [];
+  let portNames: Set<string> | undefined;
+  for (let j = 0; j < ports.length; j++) {
+    const port = ports[j];
+    const protocol = port.protocol ?? 'TCP';
+    if (!isPortNumber(port.containerPort)) portRange(violations, container, `${portFieldOf(key, i, j)}.containerPort`, port.containerPort);
+    if (port.hostPort !== undefined && !isPortNumber(port.hostPort)) portRange(violations, container, `${portFieldOf(key, i, j)}.hostPort`, port.hostPort);
+    if (port.name !== undefined) {
+      if (port.name.length > 15 || !PORT_NAME.test(port.name)) {
+        violations.push(violation('port-name-valid', `${portFieldOf(key, i, j)}.name`,
+          `${labelOf(container)} names a port ${show(port.name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
+          'use a name such as "http" or "metrics"'));
+      }
+      portNames ??= new Set();
+      if (portNames.has(port.name)) {
+        violations.push(violation('port-name-unique', `${portFieldOf(key, i, j)}.name`, `${labelOf(container)} declares the port name ${show(port.name)} twice`,
+          'give each port of a container its own name'));
+      }
+      portNames.add(port.name);
+    }
+    // Init containers run before the app containers, so their ports never collide with them.
+    if (key === 'containers' && port.containerPort !== undefined) {
+      const portKey = `${port.containerPort}/${protocol}`;
+      const owner = check.portOwners.get(portKey);
+      if (owner) {
+        violations.push(violation('port-unique-in-pod', `${portFieldOf(key, i, j)}.containerPort`,
+          `${labelOf(container)} declares port ${portKey}, which ${portOwner(check, owner)} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
+          'give one of the containers another port (a sidecar reaches the main container on localhost:<its port>)'));
+      } else {
+        check.portOwners.set(portKey, [i, j]);
+      }
+    }
+    if (key === 'containers' && port.hostPort !== undefined) {
+      const hostKey = `${port.hostPort}/${protocol}`;
+      const owner = check.hostPortOwners.get(hostKey);
+      if (owner) {
+        violations.push(violation('host-port-unique', `${portFieldOf(key, i, j)}.hostPort`,
+          `${labelOf(container)} asks for host port ${hostKey}, which ${portOwner(check, owner)} already asks for; a node port can be bound once`,
+          'give one of the containers another hostPort, or none'));
+      } else {
+        check.hostPortOwners.set(hostKey, [i, j]);
+      }
+    }
+  }
+
+  const mounts = container.volumeMounts ?? [];
+  let mountPaths: Map<string, number> | undefined;
+  for (let j = 0; j < mounts.length; j++) {
+    const mount = mounts[j];
+    if (mount.mountPath === undefined || !mount.mountPath.startsWith('/')) {
+      violations.push(violation('mount-path-valid', `${mountFieldOf(key, i, j)}.mountPath`,
+        `${labelOf(container)} mounts volume ${show(mount.name)} at ${show(mount.mountPath)}, which is not an absolute path`,
+        'mount at an absolute path such as "/data"'));
+    }
+    if (mount.subPath !== undefined && (mount.subPath.startsWith('/') || DOT_DOT_SEGMENT.test(mount.subPath))) {
+      violations.push(violation('mount-sub-path-valid', `${mountFieldOf(key, i, j)}.subPath`,
+        `${labelOf(container)} mounts the sub-path ${show(mount.subPath)} of volume ${show(mount.name)}; a sub-path must be relative and must not contain '..'`,
+        'use a relative path inside the volume such as "site/html"'));
+    }
+    if (mount.mountPath !== undefined) {
+      const path = normalizePath(mount.mountPath);
+      mountPaths ??= new Map();
+      const first = mountPaths.get(path);
+      if (first !== undefined) {
+        violations.push(violation('mount-path-unique', `${mountFieldOf(key, i, j)}.mountPath`,
+          `${labelOf(container)} mounts ${show(mount.mountPath)} twice (also at ${fieldOf(key, i)}.volumeMounts[${first}])`,
+          'mount each path once per container; use subPath or another path to mount a second volume'));
+      } else {
+        mountPaths.set(path, j);
+      }
+    }
+    if (mount.name === undefined || !check.volumeNames.has(mount.name)) {
+      violations.push(missingVolume(`${mountFieldOf(key, i, j)}.name`, container.name, mount.name, [...check.volumeNames.keys()]));
+    }
+  }
+}
+
+function isPortNumber(value: number | undefined): boolean {
+  return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+function portRange(violations: Violation[], container: ContainerView, field: string, value: number | undefined): void {
+  violations.push(violation('port-range', field, `${labelOf(container)} declares port ${show(value)}, ports must be whole numbers from 1 to 65535`,
+    'use a port number between 1 and 65535'));
+}
+
+function portOwner(check: Check, [i, j]: readonly [number, number]): string {
+  return `${labelOf(check.containers[i])} (spec.containers[${i}].ports[${j}])`;
 }
 
 /** The violation for a mount that names a volume the Pod does not have. */
@@ -304,7 +347,7 @@ export function missingVolume(field: string, containerName: string | undefined, 
 }
 
 function normalizePath(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') : path;
 }
 
 /**
@@ -315,32 +358,54 @@ function normalizePath(path: string): string {
  */
 export function describePod(pod: kplus.AbstractPod): PodSpecView {
   // Volumes as cdk8s-plus renders them: the ones mounted (in container order), then the added ones.
-  const volumes = new Map<string, kplus.Volume>();
-  const duplicates: kplus.Volume[] = [];
-  const addVolume = (volume: kplus.Volume) => {
-    const existing = volumes.get(volume.name);
-    if (!existing) volumes.set(volume.name, volume);
-    else if (existing !== volume && !duplicates.includes(volume)) duplicates.push(volume);
-  };
-  const describe = (container: kplus.Container): ContainerView => {
-    container.mounts.forEach(m => addVolume(m.volume));
-    return {
-      name: container.name,
-      image: container.image,
-      command: container.command,
-      args: container.args,
-      ports: container.ports.map(p => ({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort })),
-      volumeMounts: container.mounts.map(m => ({ name: m.volume.name, mountPath: m.path, subPath: m.subPath })),
-    };
-  };
-  const containers = pod.containers.map(describe);
-  const initContainers = pod.initContainers.map(describe);
-  pod.volumes.forEach(addVolume);
-  // Two different volume objects with one name would both reach the rendered spec (cdk8s-plus
-  // throws on it mid-synth): keep both so the rule reports it with a path, before any output.
+  const volumes = new Volumes();
+  const containers = pod.containers.map(c => describeContainer(c, volumes));
+  const initContainers = pod.initContainers.map(c => describeContainer(c, volumes));
+  for (const volume of pod.volumes) volumes.add(volume);
+  return { containers, initContainers, volumes: volumes.views() };
+}
+
+/** The volumes of a pod by name, as cdk8s-plus collects them. */
+class Volumes {
+  private readonly byName = new Map<string, kplus.Volume>();
+  private duplicates?: kplus.Volume[];
+
+  public add(volume: kplus.Volume): void {
+    const existing = this.byName.get(volume.name);
+    if (!existing) {
+      this.byName.set(volume.name, volume);
+    } else if (existing !== volume) {
+      this.duplicates ??= [];
+      if (!this.duplicates.includes(volume)) this.duplicates.push(volume);
+    }
+  }
+
+  /**
+   * Two different volume objects with one name would both reach the rendered spec (cdk8s-plus
+   * throws on it mid-synth): keep both so the rule reports it with a path, before any output.
+   */
+  public views(): VolumeView[] {
+    const views: VolumeView[] = [];
+    for (const volume of this.byName.values()) views.push({ name: volume.name });
+    for (const volume of this.duplicates ?? []) views.push({ name: volume.name });
+    return views;
+  }
+}
+
+function describeContainer(container: kplus.Container, volumes: Volumes): ContainerView {
+  const mounts = container.mounts;
+  const volumeMounts = new Array<{ name: string; mountPath: string; subPath?: string }>(mounts.length);
+  for (let j = 0; j < mounts.length; j++) {
+    const m = mounts[j];
+    volumes.add(m.volume);
+    volumeMounts[j] = { name: m.volume.name, mountPath: m.path, subPath: m.subPath };
+  }
   return {
-    containers,
-    initContainers,
-    volumes: [...volumes.values(), ...duplicates].map(v => ({ name: v.name })),
+    name: container.name,
+    image: container.image,
+    command: container.command,
+    args: container.args,
+    ports: container.ports.map(p => ({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort })),
+    volumeMounts,
   };
 }

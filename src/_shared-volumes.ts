@@ -54,8 +54,9 @@ export function applySharedVolumes(
   const byName = new Map(volumes.map(v => [v.name, v]));
 
   containers.forEach((props, i) => {
-    const { sharedMounts, ...containerProps } = props;
-    const added = addContainer(pod, { ...containerProps, name: props.name ?? `container-${i}` }, `containers[${i}]`);
+    // The props go to cdk8s-plus as given (it ignores `sharedMounts`): copies only cost.
+    const sharedMounts = props.sharedMounts;
+    const added = addContainer(pod, props.name !== undefined ? props : { ...props, name: `container-${i}` }, `containers[${i}]`);
     found.push(...added.violations);
     const container = added.container;
     (sharedMounts ?? []).forEach((mount, j) => {

@@ -134,13 +134,24 @@ export class IpcReadiness {
    */
   public waitScript(): string {
     if (this.condition === undefined) return 'exec "$@"';
+    // Pods waiting for the same thing share one string instead of ~300 bytes each.
+    const key = `${this.description}\0${this.condition}\0${this.timeout.toMilliseconds()}\0${this.pollInterval.toMilliseconds()}`;
+    let script = WAIT_SCRIPTS.get(key);
+    if (script === undefined) {
+      script = this.renderWaitScript(this.condition);
+      WAIT_SCRIPTS.set(key, script);
+    }
+    return script;
+  }
+
+  private renderWaitScript(condition: string): string {
     const interval = this.pollInterval.toMilliseconds();
     const tries = Math.ceil(this.timeout.toMilliseconds() / interval);
     const seconds = interval % 1000 === 0 ? String(interval / 1000) : (interval / 1000).toFixed(3);
     const giveUp = `cdk8s-multicontainer: gave up after ${this.timeout.toHumanString()} waiting for ${this.description}; is the producer running?`;
     return [
       'tries=0',
-      `until ${this.condition}; do`,
+      `until ${condition}; do`,
       `  if [ "$tries" -ge ${tries} ]; then echo ${quote(giveUp)} >&2; exit 1; fi`,
       '  tries=$((tries + 1))',
       `  sleep ${seconds}`,
@@ -175,6 +186,9 @@ export enum StartupGate {
   /** Both gates: the hook orders the start, the wrapper covers consumer restarts and other engines. */
   BOTH = 'BOTH',
 }
+
+/** Wait scripts by description, condition and timing (see `IpcReadiness.waitScript`). */
+const WAIT_SCRIPTS = new Map<string, string>();
 
 function quote(text: string): string {
   return `'${text.replace(/'/g, '\'\\\'\'')}'`;

@@ -1,6 +1,6 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IValidation } from 'constructs';
 import { addContainer } from './_containers';
 import { checkPodSpec, ContainerCountRequirement, describePod, Violation } from './_pod-rules';
 
@@ -74,12 +74,14 @@ export interface MultiContainerPodOptions {
 }
 
 /**
- * The base of the multi-container Pod patterns: a `kplus.Pod` (`pod`, construct id `Resource`)
+ * The base of the multi-container Pod patterns: a `kplus.Pod` (also reachable as `pod`)
  * whose containers and volumes are checked across containers at synth time.
  */
-export abstract class MultiContainerPod extends Construct {
-  /** The underlying cdk8s-plus Pod, for anything the pattern does not cover. */
-  public readonly pod: kplus.Pod;
+export abstract class MultiContainerPod extends kplus.Pod {
+  /** The underlying cdk8s-plus Pod, for anything the pattern does not cover: this construct itself. */
+  public get pod(): kplus.Pod {
+    return this;
+  }
 
   private readonly initContainerViolations: Violation[];
 
@@ -90,8 +92,7 @@ export abstract class MultiContainerPod extends Construct {
    * @param restartPolicy the Pod's restart policy, chosen by the pattern
    */
   constructor(scope: Construct, id: string, options: MultiContainerPodOptions, restartPolicy: kplus.RestartPolicy) {
-    super(scope, id);
-    this.pod = new kplus.Pod(this, 'Resource', {
+    super(scope, id, {
       metadata: options.metadata,
       securityContext: options.securityContext,
       serviceAccount: options.serviceAccount,
@@ -107,10 +108,6 @@ export abstract class MultiContainerPod extends Construct {
       addContainer(this.pod, props, `initContainers[${i}]`, 'initContainers').violations);
   }
 
-  /** The Pod's app containers, in spec order. */
-  public get containers(): kplus.Container[] {
-    return this.pod.containers;
-  }
 
   /**
    * The app or init container with this name.
@@ -127,12 +124,42 @@ export abstract class MultiContainerPod extends Construct {
    * @internal
    */
   protected _validateAtSynth(requirement: ContainerCountRequirement, patternViolations: () => Violation[]): void {
-    this.node.addValidation({
-      validate: () => [
-        ...this.initContainerViolations,
-        ...checkPodSpec(describePod(this.pod), requirement),
-        ...patternViolations(),
-      ].map(v => v.message),
-    });
+    this.node.addValidation(new PodRules(this.pod, this.initContainerViolations, requirement, patternViolations));
   }
+}
+
+/** The synth-time check of a pattern Pod: one small object per Pod, rather than closures. */
+class PodRules implements IValidation {
+  private checked?: { readonly shape: string; readonly messages: string[] };
+
+  constructor(
+    private readonly pod: kplus.AbstractPod,
+    private readonly initContainerViolations: Violation[],
+    private readonly requirement: ContainerCountRequirement,
+    private readonly patternViolations: () => Violation[]) {}
+
+  /**
+   * cdk8s validates every construct twice per synth (App.synth/synthYaml, then Chart.toJson):
+   * the rules run again only when the Pod has changed in between. cdk8s-plus only ever adds
+   * containers, volumes, mounts and ports, so their counts tell.
+   */
+  public validate(): string[] {
+    const shape = podShape(this.pod);
+    if (this.checked?.shape === shape) return [...this.checked.messages];
+    const violations = [...this.initContainerViolations, ...checkPodSpec(describePod(this.pod), this.requirement), ...this.patternViolations()];
+    const messages = violations.map(v => v.message);
+    this.checked = { shape, messages };
+    return [...messages];
+  }
+}
+
+/** The counts of what can be added to a pod: what any change to it changes. */
+function podShape(pod: kplus.AbstractPod): string {
+  let mounts = 0;
+  let ports = 0;
+  const containers = pod.containers;
+  const initContainers = pod.initContainers;
+  for (const c of containers) { mounts += c.mounts.length; ports += c.ports.length; }
+  for (const c of initContainers) { mounts += c.mounts.length; ports += c.ports.length; }
+  return `${containers.length} ${initContainers.length} ${pod.volumes.length} ${mounts} ${ports}`;
 }

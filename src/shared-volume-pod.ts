@@ -100,12 +100,12 @@ export interface SharedVolumePodProps extends MultiContainerPodOptions {
  */
 export class SharedVolumePod extends MultiContainerPod {
   /** The shared volumes, in the order declared. */
-  public readonly volumes: kplus.Volume[];
+  public readonly sharedVolumes: kplus.Volume[];
 
   constructor(scope: Construct, id: string, props: SharedVolumePodProps) {
     super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
     const applied = applySharedVolumes(this, this.pod, props.containers, props.volumes);
-    this.volumes = applied.volumes;
+    this.sharedVolumes = applied.volumes;
     this._validateAtSynth(
       { min: 2, why: 'a SharedVolumePod', fix: 'add the containers that share the volume (a writer and a reader at least)' },
       applied.violations,
@@ -118,6 +118,6 @@ export class SharedVolumePod extends MultiContainerPod {
    * @returns the volume, or undefined when there is no shared volume of that name
    */
   public findVolume(name: string): kplus.Volume | undefined {
-    return this.volumes.find(v => v.name === name);
+    return this.sharedVolumes.find(v => v.name === name);
   }
 }
