@@ -1,0 +1,477 @@
+// Synth cost of the library's pattern Pods against the same Pods built by hand with cdk8s-plus-27.
+//
+//   npm run bench                  N = 1,000 (10 pairs) and 10,000 (5 pairs)        (~5 min)
+//   npm run bench -- --long        adds N = 20,000 (5 pairs)                         (~12 min)
+//   npm run bench -- --quick       SMOKE TEST ONLY: N = 100 and 1,000, 2 pairs      (~20 s)
+//   npm run bench -- --profile     CPU profiles (node --cpu-prof) of --pairs runs (default 1) per variant, with
+//                                  the self time the library adds, by function and by package
+//
+// Options: --pairs <k> (every N)  --n <n1,n2,...>  --patterns shared,ipc,sidecar  --lib <dir>
+//          --compare <dir> (repeatable: another compiled build of the library, e.g. a patched
+//          copy of lib/, measured as an extra variant in the same pairs)
+//          --metric cpu|wall  --no-build  --check (exit 1 when a target is missed)  --help
+//
+// Time = constructing the App, the Chart and the N Pods + app.synthYaml(), measured inside the
+// child; by default as CPU time (user + system, all threads: GC helpers included), because the
+// machine is shared and wall time mostly measures the neighbours; --metric wall uses wall time
+// (the table shows both).
+//
+// Every measurement is a fresh Node process (bench/synth-app.mjs). Within a pair the two
+// variants run back to back, in alternating order, and pairs of the three patterns are
+// interleaved, so drift of the (noisy) machine hits both variants alike. Reported: medians,
+// and the median of the pairwise ratios library / hand-built. Compare only ratios measured in
+// the same run. Every run's YAML (normalized: the `cdk8s.io/metadata.addr` label, derived from
+// the construct path, is blanked) is hashed; all runs of a (pattern, N) must hash the same, or
+// the bench fails and prints the first difference.
+//
+// The library is taken from lib/ (compiled JS: nothing is type-checked on the timed path),
+// rebuilt with `npx jsii` first when a file in src/ is newer, and copied to bench/results/ so
+// that a rebuild by someone else during the run cannot change what is measured.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { IPC_SHM_NAME, PATTERN_CLASS, PATTERNS } from './workload.mjs';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH_DIR, '..');
+const RESULTS = join(BENCH_DIR, 'results');
+const CHILD = join(BENCH_DIR, 'synth-app.mjs');
+const TARGETS = { ratio: 1.05, scaling: 11, rss: 1.10 };
+const logged = []; // everything log() printed, also written to <run dir>/output.txt
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    long: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    pairs: { type: 'string' },
+    n: { type: 'string' },
+    patterns: { type: 'string' },
+    lib: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    metric: { type: 'string', default: 'cpu' },
+    compare: { type: 'string', multiple: true, default: [] },
+    check: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opts.help) {
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+  process.stdout.write(lines.slice(0, lines.findIndex(l => !l.startsWith('//'))).join('\n') + '\n');
+  process.exit(0);
+}
+
+const mode = opts.profile ? 'profile' : opts.quick ? 'quick' : opts.long ? 'long' : 'default';
+const sizes = opts.n ? opts.n.split(',').map(Number)
+  : mode === 'quick' ? [100, 1000] : mode === 'long' ? [1000, 10000, 20000] : mode === 'profile' ? [10000] : [1000, 10000];
+// Runs at N <= 1,000 are short and noisier: twice the pairs there.
+const pairsFor = (n) => Number(opts.pairs ?? (mode === 'quick' ? 2 : n <= 1000 ? 10 : 5));
+const metric = opts.metric;
+if (!['cpu', 'wall'].includes(metric)) fail('--metric is cpu or wall');
+const patterns = opts.patterns ? opts.patterns.split(',') : PATTERNS;
+for (const p of patterns) if (!PATTERNS.includes(p)) fail(`unknown pattern ${p}; known: ${PATTERNS.join(', ')}`);
+if (!sizes.every(n => Number.isInteger(n) && n > 0) || !sizes.every(n => pairsFor(n) >= 1)) fail('--n takes positive integers, --pairs a positive integer');
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const runDir = join(RESULTS, `${mode}-${stamp}`);
+mkdirSync(runDir, { recursive: true });
+const started = Date.now();
+
+const libDir = prepareLibrary();
+// --compare <dir>: another compiled build of the library (e.g. a patched copy of lib/), measured
+// in the same pairs as a third variant, so that before/after ratios come from the same run.
+const alts = opts.compare.map((dir, i) => ({ label: `alt${i + 1}`, name: relative(ROOT, resolve(dir)), dir: resolve(dir) }));
+for (const a of alts) if (!existsSync(join(a.dir, 'index.js'))) fail(`--compare ${a.dir}: no index.js there`);
+const waitScript = createRequire(import.meta.url)(libDir).IpcReadiness.posixSharedMemory(IPC_SHM_NAME).waitScript();
+const childEnv = { ...process.env, BENCH_IPC_WAIT_SCRIPT: waitScript };
+
+log(`bench: mode ${mode}${mode === 'quick' ? ' (SMOKE TEST: small N, few pairs; not for comparisons)' : ''}; ` +
+  `N = ${sizes.map(n => `${n} (${mode === 'profile' ? `${Number(opts.pairs ?? 1)} run(s) per variant` : `${pairsFor(n)} pairs`})`).join(', ')}; patterns ${patterns.join(', ')}; ` +
+  `time metric ${metric}; library ${relative(ROOT, libDir)}${alts.map(a => `; ${a.label} = ${a.name}`).join('')}`);
+log(`machine: ${machine().line}`);
+
+if (mode === 'profile') {
+  profile();
+} else {
+  measure();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function measure() {
+  // The variants: the library, the hand-built Pods, and any --compare builds of the library.
+  const variants = ['lib', 'hand', ...alts.map(a => a.label)];
+  /** results[pattern][n][variant] = runs, in pair order */
+  const results = {};
+  for (const n of sizes) {
+    const pairs = pairsFor(n);
+    for (let k = 0; k < pairs; k++) {
+      for (const [pi, pattern] of patterns.entries()) {
+        // Rotate the order from pair to pair (and pattern to pattern): each variant runs first as often.
+        const shift = (k + pi) % variants.length;
+        const order = [...variants.slice(shift), ...variants.slice(0, shift)];
+        const slot = ((results[pattern] ??= {})[n] ??= Object.fromEntries(variants.map(v => [v, []])));
+        const got = {};
+        for (const variant of order) {
+          got[variant] = runChild(variant, pattern, n);
+          slot[variant].push(got[variant]);
+        }
+        verify(pattern, n, slot);
+        const others = alts.map(a => `  ${a.label} ${ms(got[a.label].timeMs)} (${(got[a.label].timeMs / got.hand.timeMs).toFixed(3)})`).join('');
+        log(`  N=${n} pair ${k + 1}/${pairs} ${pad(pattern, 7)} lib ${ms(got.lib.timeMs)} hand ${ms(got.hand.timeMs)} ` +
+          `ratio ${(got.lib.timeMs / got.hand.timeMs).toFixed(3)} (wall ${(got.lib.wallTimeMs / got.hand.wallTimeMs).toFixed(3)})  ` +
+          `rss ${mib(got.lib.maxRssKB)}/${mib(got.hand.maxRssKB)} MiB${others}`);
+      }
+    }
+  }
+
+  const compareRows = (a, b) => ({
+    ratio: median(a.map((r, i) => r.timeMs / b[i].timeMs)),
+    ratioMin: Math.min(...a.map((r, i) => r.timeMs / b[i].timeMs)),
+    ratioMax: Math.max(...a.map((r, i) => r.timeMs / b[i].timeMs)),
+    // Robust to bursts of load from other processes (noise only ever adds time): best / best.
+    minRatio: Math.min(...a.map(r => r.timeMs)) / Math.min(...b.map(r => r.timeMs)),
+    wallRatio: median(a.map((r, i) => r.wallTimeMs / b[i].wallTimeMs)),
+    buildRatio: median(a.map((r, i) => r.buildTimeMs / b[i].buildTimeMs)),
+    synthRatio: median(a.map((r, i) => r.synthTimeMs / b[i].synthTimeMs)),
+    processRatio: median(a.map((r, i) => r.endMs / b[i].endMs)), // from process start to the end of synth
+    rssRatio: median(a.map((r, i) => r.maxRssKB / b[i].maxRssKB)),
+  });
+  const rows = [];
+  const altRows = [];
+  for (const pattern of patterns) {
+    for (const n of sizes) {
+      const { lib, hand } = results[pattern][n];
+      rows.push({
+        pattern, n,
+        libMs: median(lib.map(r => r.timeMs)),
+        handMs: median(hand.map(r => r.timeMs)),
+        ...compareRows(lib, hand),
+        libWallMs: median(lib.map(r => r.wallMs)),
+        libLoadMs: median(lib.map(r => r.loadMs)),
+        handLoadMs: median(hand.map(r => r.loadMs)),
+        libRssKB: median(lib.map(r => r.maxRssKB)),
+        handRssKB: median(hand.map(r => r.maxRssKB)),
+        libRetainedKB: median(lib.map(r => r.retainedKB)),
+        handRetainedKB: median(hand.map(r => r.retainedKB)),
+        yamlBytes: lib[0].yamlBytes,
+      });
+      for (const { label } of alts) {
+        const alt = results[pattern][n][label];
+        altRows.push({
+          pattern, n, label,
+          altMs: median(alt.map(r => r.timeMs)),
+          vsHand: compareRows(alt, hand),
+          vsLib: compareRows(alt, lib),
+          altRssKB: median(alt.map(r => r.maxRssKB)),
+          altRetainedKB: median(alt.map(r => r.retainedKB)),
+        });
+      }
+    }
+  }
+
+  const row = (p, n) => rows.find(r => r.pattern === p && r.n === n);
+  const worst = (f) => patterns.map(p => ({ p, v: f(p) })).reduce((a, b) => (b.v > a.v ? b : a));
+  const [small, big] = sizes.length >= 2 ? [sizes[0], sizes[1]] : [sizes[0], undefined];
+  const figures = [];
+  const fmt = (label, w, digits) => { figures.push(`${label}=${w.v.toFixed(digits)}`); return w; };
+  const summary = { ratio: {}, rssRatio: {} };
+  for (const n of sizes) {
+    summary.ratio[n] = worst(p => row(p, n).ratio);
+    summary.rssRatio[n] = worst(p => row(p, n).rssRatio);
+  }
+  for (const n of sizes.slice(0, 2)) fmt(`ratio_${n}`, summary.ratio[n], 3);
+  if (big !== undefined) {
+    summary.scaling = fmt(`scaling_${big}_over_${small}`, worst(p => row(p, big).libMs / row(p, small).libMs), 2);
+    summary.kbPerPod = fmt('kb_per_pod', worst(p => (row(p, big).libRssKB - row(p, small).libRssKB) / (big - small)), 1);
+  }
+  for (const n of sizes.slice(2)) fmt(`ratio_${n}`, summary.ratio[n], 3);
+  for (let i = 2; i < sizes.length; i++) {
+    fmt(`scaling_${sizes[i]}_over_${sizes[i - 1]}`, worst(p => row(p, sizes[i]).libMs / row(p, sizes[i - 1]).libMs), 2);
+  }
+
+  const m = machine();
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const table = markdownTable(rows) + (altRows.length ? `\n\n${altTable(altRows)}` : '');
+  const handKbPerPod = big === undefined ? undefined
+    : Math.max(...patterns.map(p => (row(p, big).handRssKB - row(p, small).handRssKB) / (big - small)));
+  const memLine = `memory: ${sizes.map(n => `rss_ratio_${n}=${summary.rssRatio[n].v.toFixed(3)} (${summary.rssRatio[n].p})`).join(' ')}` +
+    (big === undefined ? '' : ` kb_per_pod=${summary.kbPerPod.v.toFixed(1)} (${summary.kbPerPod.p}; hand-built ${handKbPerPod.toFixed(1)})`);
+  const checks = [
+    ...sizes.filter(n => n === 1000 || n === 10000).map(n => [`ratio_${n} <= ${TARGETS.ratio}`, summary.ratio[n].v <= TARGETS.ratio]),
+    ...(small === 1000 && big === 10000 ? [[`scaling_10000_over_1000 <= ${TARGETS.scaling}`, summary.scaling.v <= TARGETS.scaling]] : []),
+    ...sizes.map(n => [`rss_ratio_${n} <= ${TARGETS.rss}`, summary.rssRatio[n].v <= TARGETS.rss]),
+  ];
+  const targetLine = `targets: ${checks.map(([what, ok]) => `${what} ${ok ? 'ok' : 'MISSED'}`).join('; ')}`;
+
+  const report = [
+    `### ${mode} run, ${new Date(started).toISOString().slice(0, 10)}${mode === 'quick' ? ' (SMOKE TEST, not for comparisons)' : ''}`,
+    '',
+    `Machine: ${m.line}. Pairs per row: ${sizes.map(n => `${pairsFor(n)} at N=${n}`).join(', ')}; time metric ${metric}; total bench time ${minutes} min.`,
+    '',
+    table,
+    '',
+    '```',
+    memLine,
+    targetLine,
+    `bench: ${figures.join(' ')}`,
+    '```',
+    '',
+  ].join('\n');
+  writeFileSync(join(runDir, 'report.md'), report);
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify({ mode, sizes, pairs: sizes.map(pairsFor), metric, patterns, alts, machine: m, rows, altRows, results }, null, 2));
+
+  log('');
+  log(table);
+  log('');
+  log(`time = ${metric === 'cpu' ? 'CPU' : 'wall'} time of constructing the App, Chart and N Pods + app.synthYaml(), in a fresh process ` +
+    '(module load and Node start excluded); "wall ratio" the same in wall time; "process ratio" wall time from process start ' +
+    'to the end of synth (Node start and module loading included); ' +
+    '"best/best" the ratio of the fastest runs; "retained" the heap still used after a full GC with the App and YAML alive.');
+  log(`ratio = median of the pairwise ratios library / hand-built; worst pattern in the summary. Bench took ${minutes} min; report in ${relative(ROOT, runDir)}/report.md`);
+  log(memLine);
+  log(targetLine);
+  const label = mode === 'quick' ? 'bench (QUICK SMOKE TEST, small N, not comparable):' : 'bench:';
+  process.stdout.write(`${label} ${figures.join(' ')}\n`);
+  if (opts.check && checks.some(([, ok]) => !ok)) process.exitCode = 1;
+}
+
+function altTable(altRows) {
+  const lines = [
+    '| pattern | N | compared build | s | ratio to hand-built (min-max) | best/best to hand-built | ratio to library | build / synth ratio to library | RSS ratio to hand-built | retained MiB |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of altRows) {
+    lines.push(`| ${PATTERN_CLASS[r.pattern]} | ${r.n} | ${r.label} | ${(r.altMs / 1000).toFixed(3)} | ` +
+      `**${r.vsHand.ratio.toFixed(3)}** (${r.vsHand.ratioMin.toFixed(2)}-${r.vsHand.ratioMax.toFixed(2)}) | ${r.vsHand.minRatio.toFixed(3)} | ${r.vsLib.ratio.toFixed(3)} | ` +
+      `${r.vsLib.buildRatio.toFixed(2)} / ${r.vsLib.synthRatio.toFixed(3)} | **${r.vsHand.rssRatio.toFixed(3)}** | ${mib(r.altRetainedKB)} |`);
+  }
+  return lines.join('\n');
+}
+
+function markdownTable(rows) {
+  const lines = [
+    `| pattern | N | library s | hand-built s | ratio (min-max) | best/best | wall ratio | build ratio | synth ratio | process ratio | library RSS MiB | hand-built RSS MiB | RSS ratio | retained MiB lib / hand | YAML MB |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${PATTERN_CLASS[r.pattern]} | ${r.n} | ${(r.libMs / 1000).toFixed(3)} | ${(r.handMs / 1000).toFixed(3)} | ` +
+      `**${r.ratio.toFixed(3)}** (${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}) | ${r.minRatio.toFixed(3)} | ${r.wallRatio.toFixed(3)} | ${r.buildRatio.toFixed(2)} | ` +
+      `${r.synthRatio.toFixed(3)} | ${r.processRatio.toFixed(3)} | ${mib(r.libRssKB)} | ${mib(r.handRssKB)} | **${r.rssRatio.toFixed(3)}** | ` +
+      `${mib(r.libRetainedKB)} / ${mib(r.handRetainedKB)} | ${(r.yamlBytes / 1e6).toFixed(1)} |`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function runChild(variant, pattern, n, extra = [], nodeFlags = []) {
+  const alt = alts.find(a => a.label === variant);
+  const args = [...nodeFlags, CHILD, '--variant', alt ? 'lib' : variant, '--pattern', pattern, '--n', String(n), '--lib', alt ? alt.dir : libDir, ...extra];
+  const t0 = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, args, { cwd: ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24, timeout: 15 * 60_000 });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (child.status !== 0) {
+    fail(`${variant} ${pattern} N=${n} failed (status ${child.status}, signal ${child.signal}):\n${child.stderr}`);
+  }
+  const result = JSON.parse(child.stdout.trim().split('\n').pop());
+  if (result.docs !== n) fail(`${variant} ${pattern} N=${n}: expected ${n} YAML documents, got ${result.docs}`);
+  const cpu = { build: result.buildCpuMs, synth: result.synthCpuMs };
+  const wall = { build: result.buildMs, synth: result.synthMs };
+  const t = metric === 'cpu' ? cpu : wall;
+  return {
+    ...result,
+    wallMs, // the whole child process, seen from here (includes the untimed hash check)
+    wallTimeMs: wall.build + wall.synth,
+    timeMs: t.build + t.synth, // the measured figure: build + synth in the chosen metric
+    buildTimeMs: t.build,
+    synthTimeMs: t.synth,
+  };
+}
+
+/** All runs of one (pattern, N), both variants, must render the same normalized YAML. */
+function verify(pattern, n, slot) {
+  const all = Object.values(slot).flat();
+  if (all.every(r => r.sha256 === all[0].sha256)) return;
+  const odd = Object.keys(slot).find(v => v !== 'hand' && slot[v].some(r => r.sha256 !== slot.hand[0].sha256)) ?? 'lib';
+  const libOut = join(runDir, `diff-${pattern}-${n}-${odd}.yaml`);
+  const handOut = join(runDir, `diff-${pattern}-${n}-hand.yaml`);
+  runChild(odd, pattern, n, ['--out', libOut]);
+  runChild('hand', pattern, n, ['--out', handOut]);
+  const a = readFileSync(libOut, 'utf8').split('\n');
+  const b = readFileSync(handOut, 'utf8').split('\n');
+  let i = 0;
+  while (i < Math.max(a.length, b.length) && a[i] === b[i]) i++;
+  const context = (lines) => lines.slice(Math.max(0, i - 5), i + 5).map((l, j) => `    ${Math.max(0, i - 5) + j + 1}: ${l}`).join('\n');
+  fail(`OUTPUT MISMATCH for ${pattern} N=${n}: the library (${odd}) and the hand-built Pods do not render the same YAML.\n` +
+    `  first difference at line ${i + 1}\n  library (${relative(ROOT, libOut)}):\n${context(a)}\n  hand-built (${relative(ROOT, handOut)}):\n${context(b)}\n` +
+    '  Update the hand-built variant in bench/workload.mjs to match what the library renders (or fix the library).');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * CPU profiles (node --cpu-prof) of `--pairs` runs per variant and pattern (default 1; profiles
+ * of several runs are summed, and shown per run); prints where the library's extra time goes.
+ */
+function profile() {
+  const profDir = join(runDir, 'profiles');
+  mkdirSync(profDir, { recursive: true });
+  const runs = Number(opts.pairs ?? 1);
+  for (const n of sizes) {
+    for (const pattern of patterns) {
+      const prof = { lib: emptyProfile(), hand: emptyProfile() };
+      for (let k = 0; k < runs; k++) {
+        for (const variant of k % 2 ? ['hand', 'lib'] : ['lib', 'hand']) {
+          const name = `${pattern}-${n}-${variant}-${k}.cpuprofile`;
+          const r = runChild(variant, pattern, n, [], ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', name]);
+          addProfile(prof[variant], r, analyze(JSON.parse(readFileSync(join(profDir, name), 'utf8'))), 1 / runs);
+        }
+      }
+      const { lib, hand } = prof;
+      log('');
+      log(`== ${PATTERN_CLASS[pattern]} N=${n}, ${runs} profiled run(s) per variant, mean per run (profiler overhead included): ` +
+        `build+synth lib ${ms(lib.timeMs)} hand ${ms(hand.timeMs)} (ratio ${(lib.timeMs / hand.timeMs).toFixed(3)}); ` +
+        `build ${ms(lib.buildMs)} / ${ms(hand.buildMs)}, synth ${ms(lib.synthMs)} / ${ms(hand.synthMs)}`);
+      log('   self time by package (ms):   library   hand-built   difference');
+      for (const pkg of union(lib.byPackage, hand.byPackage).sort((x, y) => (lib.byPackage[y] ?? 0) - (lib.byPackage[x] ?? 0))) {
+        log(`     ${pad(pkg, 26)} ${num(lib.byPackage[pkg])} ${num(hand.byPackage[pkg])} ${num((lib.byPackage[pkg] ?? 0) - (hand.byPackage[pkg] ?? 0), true)}`);
+      }
+      log('   largest self-time differences by function (ms, library minus hand-built):');
+      const diffs = union(lib.self, hand.self).map(k => [k, (lib.self[k] ?? 0) - (hand.self[k] ?? 0)]).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
+      for (const [k, d] of diffs.slice(0, 20)) log(`     ${num(d, true)}  ${k}`);
+      log('   library functions, inclusive time (ms):');
+      for (const [k, t] of Object.entries(lib.libInclusive).sort((x, y) => y[1] - x[1]).slice(0, 15)) log(`     ${num(t)}  ${k}`);
+    }
+  }
+  log('');
+  log(`profiles in ${relative(ROOT, profDir)} (open them in Chrome DevTools > Performance, or speedscope)`);
+}
+
+function emptyProfile() {
+  return { timeMs: 0, buildMs: 0, synthMs: 0, self: {}, byPackage: {}, libInclusive: {} };
+}
+
+function addProfile(into, run, analyzed, weight) {
+  into.timeMs += run.timeMs * weight;
+  into.buildMs += run.buildTimeMs * weight;
+  into.synthMs += run.synthTimeMs * weight;
+  for (const key of ['self', 'byPackage', 'libInclusive']) {
+    for (const [k, v] of Object.entries(analyzed[key])) into[key][k] = (into[key][k] ?? 0) + v * weight;
+  }
+}
+
+function analyze(cpuprofile) {
+  const byId = new Map(cpuprofile.nodes.map(node => [node.id, node]));
+  const parent = new Map();
+  for (const node of cpuprofile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const key = (node) => {
+    const f = node.callFrame;
+    const file = f.url ? f.url.replace(/^file:\/\//, '').replace(libDir, '<lib>').replace(`${ROOT}/`, '') : '';
+    return `${f.functionName || '(anonymous)'} ${file ? `${file}:${f.lineNumber + 1}` : ''}`.trim();
+  };
+  const pkgOf = (node) => {
+    const url = node.callFrame.url ?? '';
+    if (!url) return node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : '(native)';
+    if (url.includes(libDir)) return 'cdk8s-multicontainer (lib)';
+    const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    if (m) return m[1];
+    if (url.startsWith('node:')) return 'node internals';
+    if (url.includes('/bench/')) return 'bench harness';
+    return 'other';
+  };
+  const self = {}; const byPackage = {}; const libInclusive = {};
+  const { samples, timeDeltas } = cpuprofile;
+  for (let i = 0; i < samples.length; i++) {
+    const dt = (timeDeltas[i] ?? 0) / 1000;
+    const node = byId.get(samples[i]);
+    const k = key(node);
+    self[k] = (self[k] ?? 0) + dt;
+    const pkg = pkgOf(node);
+    byPackage[pkg] = (byPackage[pkg] ?? 0) + dt;
+    const seen = new Set();
+    for (let id = samples[i]; id !== undefined; id = parent.get(id)) {
+      const n = byId.get(id);
+      if (pkgOf(n) !== 'cdk8s-multicontainer (lib)') continue;
+      const lk = key(n);
+      if (seen.has(lk)) continue;
+      seen.add(lk);
+      libInclusive[lk] = (libInclusive[lk] ?? 0) + dt;
+    }
+  }
+  return { self, byPackage, libInclusive };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The compiled library to measure: lib/ (rebuilt when src/ is newer) or --lib, copied aside. */
+function prepareLibrary() {
+  let source = opts.lib ? resolve(opts.lib) : join(ROOT, 'lib');
+  if (!opts.lib) {
+    const newest = (dir, ext) => existsSync(dir) ? Math.max(0, ...walk(dir).filter(f => f.endsWith(ext)).map(f => statSync(f).mtimeMs)) : 0;
+    const oldestLib = existsSync(source) ? Math.min(...walk(source).filter(f => f.endsWith('.js')).map(f => statSync(f).mtimeMs)) : 0;
+    const stale = !existsSync(join(source, 'index.js')) || newest(join(ROOT, 'src'), '.ts') > oldestLib;
+    if (stale && opts['no-build']) {
+      log('warning: lib/ is older than src/ and --no-build was given: measuring the stale lib/');
+    } else if (stale) {
+      log('lib/ is missing or older than src/: npx jsii --silence-warnings=reserved-word');
+      try {
+        execFileSync('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      } catch {
+        fail('jsii failed: fix the build (or pass --no-build to measure the current lib/)');
+      }
+    }
+  }
+  if (!existsSync(join(source, 'index.js'))) fail(`no compiled library at ${source}`);
+  const target = join(runDir, 'lib');
+  for (const file of walk(source)) {
+    if (!file.endsWith('.js') && !file.endsWith('.json')) continue;
+    const to = join(target, relative(source, file));
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(file, to);
+  }
+  return target;
+}
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]);
+}
+
+function machine() {
+  const req = createRequire(join(ROOT, 'package.json'));
+  const version = (p) => { try { return req(`${p}/package.json`).version; } catch { return '?'; } };
+  const mem = readFileSync('/proc/meminfo', 'utf8').match(/MemTotal:\s+(\d+)/);
+  const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? '?';
+  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  const info = {
+    nproc, cpu, memGiB: mem ? (Number(mem[1]) / 1048576).toFixed(1) : '?', node: process.version,
+    cdk8s: version('cdk8s'), cdk8sPlus: version('cdk8s-plus-27'), constructs: version('constructs'),
+    date: new Date(started).toISOString(),
+  };
+  info.line = `${info.nproc} CPUs (${info.cpu}), ${info.memGiB} GiB RAM, Node ${info.node}, cdk8s ${info.cdk8s}, ` +
+    `cdk8s-plus-27 ${info.cdk8sPlus}, constructs ${info.constructs}, ${info.date}`;
+  return info;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function union(a, b) { return [...new Set([...Object.keys(a), ...Object.keys(b)])]; }
+function pad(s, w) { return String(s).padEnd(w); }
+function num(x, signed = false) { const v = (x ?? 0).toFixed(0); return (signed && x > 0 ? `+${v}` : v).padStart(10); }
+function ms(x) { return `${(x / 1000).toFixed(3)}s`; }
+function mib(kb) { return (kb / 1024).toFixed(0); }
+function log(line) {
+  process.stdout.write(`${line}\n`);
+  logged.push(line);
+  writeFileSync(join(runDir, 'output.txt'), logged.join('\n') + '\n');
+}
+function fail(message) {
+  process.stderr.write(`bench: FAILED: ${message}\n`);
+  process.exit(1);
+}
