@@ -70,8 +70,9 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 // Strings the YAML writer emits in a form other parsers refuse: a multi-line string starting with
 // a space, tab or line break becomes a block scalar go-yaml v3 (podman kube play) rejects, or one
-// starting with a tab that kubectl rejects; Unicode line separators trip both.
-const YAML_UNSAFE = /^[ \t\r\n][^]*\n|^\n|[\u0085\u2028\u2029]/;
+// starting with a tab that kubectl rejects; Unicode line separators, C1 controls, U+FFFE/U+FFFF
+// and lone surrogates (written raw or as an escape go-yaml refuses) trip both.
+const YAML_UNSAFE = /^[ \t\r\n][^]*\n|^\n|[\u007f-\u009f\u2028\u2029\ufffe\uffff]|\p{Cs}/u;
 // Kubernetes resource.Quantity: a signed decimal number with an optional binary/decimal suffix or exponent.
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
@@ -242,7 +243,7 @@ function checkContainer(check: Check, container: ContainerView, key: ContainerKe
       if (YAML_UNSAFE.test(text)) {
         violations.push(violation('yaml-safe-strings', `${fieldOf(key, i)}.${what}[${j}]`,
           `${labelOf(container)} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
-          + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+0085, U+2028 or U+2029',
+          + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
           'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
       }
     }

@@ -80,7 +80,7 @@ export const image = oneof(
  * and podman would read it back), one-line text starting with whitespace and text whose later
  * lines start with a tab (it does not), Unicode line separators (it does), one longer than the
  * 60 characters the message quotes; and short strings of whitespace, line breaks, separators
- * and characters YAML does not allow raw (known bug K14), which reach every case.
+ * and characters YAML does not allow raw (K14, fixed), which reach every case.
  */
 export const multiLine = oneof(
   {

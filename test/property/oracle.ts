@@ -180,8 +180,11 @@ export function yamlReadersMisread(text: string): boolean {
  * podman some (" \na", "\r\nfoo").
  */
 export function isYamlUnsafeString(text: string): boolean {
-  return (text.includes('\n') && [' ', '\t', '\r', '\n'].includes(text[0])) || LINE_SEPARATORS.test(text);
+  return (text.includes('\n') && [' ', '\t', '\r', '\n'].includes(text[0])) || LINE_SEPARATORS.test(text) || NOT_ALLOWED_RAW.test(text);
 }
+
+/** Characters YAML does not allow raw (C1 controls, DEL, U+FFFE, U+FFFF), and lone surrogates. */
+const NOT_ALLOWED_RAW = /[\x7f-\x9f\ufffe\uffff]|\p{Cs}/u;
 
 /** How the yaml-safe-strings message quotes a string: at most 60 characters, the first 57 and "..." when longer. */
 export function quotedExcerpt(text: string): string {
@@ -449,7 +452,7 @@ export function expectSharedVolumePod(m: SharedVolumePodModel): SharedVolumePodP
     }
   }
   const expectations = [...out, ...podExpectations(pod)];
-  return { expectations, mounts, knownBugs: knownBugsOf(pod, expectations) };
+  return { expectations, mounts, knownBugs: knownBugsOf() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,7 +523,7 @@ export function expectIpcProducerConsumerPod(m: IpcProducerConsumerPodModel): Ip
   // Every container must mount the memory-backed /dev/shm; one added later does not get it.
   if (shm && m.addedLater) out.push({ rule: 'shm-mounted-everywhere', field: 'spec.containers[2].volumeMounts', mentions: q(pod.containers[2].name) });
   const expectations = [...out, ...podExpectations(pod)];
-  return { expectations, consumerWaits, producerHook, knownBugs: knownBugsOf(pod, expectations) };
+  return { expectations, consumerWaits, producerHook, knownBugs: knownBugsOf() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,7 +545,7 @@ export function expectLocalhostSidecarPod(m: LocalhostSidecarPodModel): { expect
   if (main.ports.length === 0) out.push({ rule: 'localhost-main-port', field: 'main.ports' });
   if (pod.containers.length < 2) out.push({ rule: 'container-count', field: 'spec.containers', mentions: `received ${pod.containers.length}` });
   const expectations = [...out, ...podExpectations(pod)];
-  return { expectations, port: main.ports[0]?.containerPort, knownBugs: knownBugsOf(pod, expectations) };
+  return { expectations, port: main.ports[0]?.containerPort, knownBugs: knownBugsOf() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -550,20 +553,11 @@ export function expectLocalhostSidecarPod(m: LocalhostSidecarPodModel): { expect
 // to the maintainers and pinned by a `test.failing` in known-bugs.test.ts; the properties skip
 // exactly these inputs until the bug is fixed. Remove an entry with its fix.
 
-export type KnownBug =
-  | 'K14 yaml-safe-strings misses characters YAML does not allow raw: U+007F to U+009F, U+FFFE, U+FFFF, unpaired surrogates';
+/** None is open: the last one (K14, characters YAML does not allow raw) is fixed. */
+export type KnownBug = string;
 
-/**
- * K14: a rendered command or args string kubectl and podman refuse, which yaml-safe-strings lets
- * through. It shows only when the Pod is otherwise valid: then synth writes YAML they refuse.
- */
-function yamlRuleMisses(pod: OPod, expectations: Expectation[]): boolean {
-  return expectations.length === 0
-    && [...pod.containers, ...pod.initContainers].some(c => [...c.command, ...c.args].some(s => yamlReadersMisread(s) && !isYamlUnsafeString(s)));
-}
-
-function knownBugsOf(pod: OPod, expectations: Expectation[]): KnownBug[] {
-  return yamlRuleMisses(pod, expectations) ? ['K14 yaml-safe-strings misses characters YAML does not allow raw: U+007F to U+009F, U+FFFE, U+FFFF, unpaired surrogates'] : [];
+function knownBugsOf(): KnownBug[] {
+  return [];
 }
 
 type Kept = Array<{ readonly index: number; readonly volume: OVolume }>;

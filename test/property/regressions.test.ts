@@ -1,9 +1,6 @@
-// Library bugs the properties found, pinned with their shrunk counterexamples.
-//
-// Each `test.failing` asserts the CORRECT behaviour, so it passes while the bug is there and
-// fails once the bug is fixed: then delete the test here and the bug's entry in oracle.ts
-// (`KnownBug` and its detector), so the properties stop skipping those inputs. To see a bug's
-// counterexample from the properties: FC_INCLUDE_KNOWN_BUGS=K14 npx jest test/property
+// Library bugs the properties found, with their shrunk counterexamples, kept as regression tests
+// now that they are fixed. (A new bug is pinned here with `test.failing` and skipped by the
+// properties through `knownBugsOf` in oracle.ts until it is fixed.)
 import { App, Chart } from 'cdk8s';
 import { parseValidationError } from './harness';
 import { SharedVolumePod } from '../../src';
@@ -24,7 +21,7 @@ function outcome(build: (chart: Chart) => void): { rules?: string[]; fields?: st
 const writer = { name: 'writer', image: 'busybox:1.36', sharedMounts: [{ path: '/data' }] };
 const reader = { name: 'reader', image: 'busybox:1.36', sharedMounts: [{ path: '/data' }] };
 
-describe('known bugs (each test passes while the bug is there)', () => {
+describe('bugs the properties found, fixed (regressions)', () => {
   // K14. yaml-safe-strings misses characters YAML does not allow raw, which the `yaml` package
   // writes raw all the same: U+007F to U+009F (but U+0085, which it reports), U+FFFE, U+FFFF;
   // and an unpaired surrogate (say, an emoji cut in half), which it writes as an escape
@@ -34,7 +31,7 @@ describe('known bugs (each test passes while the bug is there)', () => {
   // (yaml-readers.json; oracles.test.ts checks the model says so for these strings). Shrunk
   // counterexample from the properties: a SharedVolumePod of two nginx containers mounting the
   // default volume, the first with `args: ['\u007f']`.
-  test.failing.each([
+  test.each([
     ['a DEL', 'printf "a\x7fb"'],
     ['a C1 control character', 'echo \u009b'],
     ['U+FFFF', 'echo \uffff'],
