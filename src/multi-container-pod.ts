@@ -105,9 +105,8 @@ export abstract class MultiContainerPod extends kplus.Pod {
       restartPolicy,
     });
     this.initContainerViolations = (options.initContainers ?? []).flatMap((props, i) =>
-      addContainer(this.pod, props, `initContainers[${i}]`, 'initContainers').violations);
+      addContainer(this, props, `initContainers[${i}]`, 'initContainers').violations);
   }
-
 
   /**
    * The app or init container with this name.
@@ -115,16 +114,16 @@ export abstract class MultiContainerPod extends kplus.Pod {
    * @returns the container, or undefined when the Pod has none of that name
    */
   public findContainer(name: string): kplus.Container | undefined {
-    return [...this.pod.containers, ...this.pod.initContainers].find(c => c.name === name);
+    return [...this.containers, ...this.initContainers].find(c => c.name === name);
   }
 
   /**
    * Checks the Pod at synth time with the shared cross-container rules and the pattern's own,
-   * so that containers and volumes added later through `pod` are seen too.
+   * so that containers and volumes added to the Pod later are seen too.
    * @internal
    */
   protected _validateAtSynth(requirement: ContainerCountRequirement, patternViolations: () => Violation[]): void {
-    this.node.addValidation(new PodRules(this.pod, this.initContainerViolations, requirement, patternViolations));
+    this.node.addValidation(new PodRules(this, this.initContainerViolations, requirement, patternViolations));
   }
 }
 
