@@ -1,7 +1,7 @@
 // The benchmark workload: N Pods of one pattern, built either with the library's construct
 // ("lib") or by hand with cdk8s-plus-27 ("hand"). Both variants must render byte-identical
-// YAML apart from the `cdk8s.io/metadata.addr` label (derived from the construct path, which
-// the library's wrapper construct lengthens); run.mjs checks that on every measured run.
+// YAML apart from the `cdk8s.io/metadata.addr` label (derived from the construct path);
+// run.mjs checks that on every measured run.
 //
 // The props follow the examples: mc1 (SharedVolumePod), shm-ipc (IpcProducerConsumerPod with
 // a POSIX shared-memory readiness condition and a memory-backed /dev/shm) and
@@ -9,6 +9,8 @@
 //
 // The hand-built variant never loads the library: it receives the consumer's wait script (the
 // one text it copies from the library) from run.mjs through BENCH_IPC_WAIT_SCRIPT.
+
+import { readFileSync } from 'fs';
 
 export const PATTERNS = ['shared', 'ipc', 'sidecar'];
 
@@ -24,24 +26,9 @@ const PYTHON_IMAGE = 'python:3.12-slim';
 const CURL_IMAGE = 'curlimages/curl:8.11.1';
 const DEBIAN_ARGS = ['while true; do date >> /html/index.html; sleep 1; done'];
 const FETCH_ARGS = ['while true; do curl -sS -w "\\nHTTP %{http_code}\\n" "$MAIN_URL"; sleep 5; done'];
-// As in examples/shm-ipc.ts: the scripts start on the backtick line (the library rejects a
-// command string that opens with a blank line: rule yaml-safe-strings).
-const WRITER = `import os
-from multiprocessing import shared_memory, resource_tracker
-message = b"Hello from the writer through POSIX shared memory"
-shm = shared_memory.SharedMemory(name="OS.tmp", create=True, size=4096)
-shm.buf[:len(message)] = message
-resource_tracker.unregister(shm._name, "shared_memory")
-shm.close()
-os.rename("/dev/shm/OS.tmp", "/dev/shm/OS")
-print("wrote:", message.decode())
-`;
-const READER = `from multiprocessing import shared_memory, resource_tracker
-shm = shared_memory.SharedMemory(name="OS")
-print("read:", bytes(shm.buf).rstrip(b"\\0").decode())
-shm.close()
-shm.unlink()
-`;
+// The shm-ipc example's scripts, from the files the example reads.
+const WRITER = readFileSync(new URL('../examples/shm-writer.py', import.meta.url), 'utf8');
+const READER = readFileSync(new URL('../examples/shm-reader.py', import.meta.url), 'utf8');
 
 /** The shared-memory object the IPC consumer waits for. */
 export const IPC_SHM_NAME = '/OS';

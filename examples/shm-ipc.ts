@@ -1,30 +1,17 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IpcProducerConsumerPod, IpcReadiness } from '../src';
 import { AS_USER_1000, SMALL } from './_common';
 
-// POSIX shared memory with Python's shm_open binding. The writer builds the object under a
-// temporary name and renames it (on Linux a POSIX shm object is a file in /dev/shm), so the
-// reader's readiness condition, "/dev/shm/OS exists", also means "fully written". The
-// resource tracker would unlink the objects at exit: unregister them. (The scripts start on
-// the backtick line: a block scalar opening with a blank line trips go-yaml, hence kubectl.)
-const WRITER = `import os
-from multiprocessing import shared_memory, resource_tracker
-message = b"Hello from the writer through POSIX shared memory"
-shm = shared_memory.SharedMemory(name="OS.tmp", create=True, size=4096)
-shm.buf[:len(message)] = message
-resource_tracker.unregister(shm._name, "shared_memory")
-shm.close()
-os.rename("/dev/shm/OS.tmp", "/dev/shm/OS")
-print("wrote:", message.decode())
-`;
-
-const READER = `from multiprocessing import shared_memory, resource_tracker
-shm = shared_memory.SharedMemory(name="OS")
-print("read:", bytes(shm.buf).rstrip(b"\\0").decode())
-shm.close()
-shm.unlink()
-`;
+// POSIX shared memory with Python's shm_open binding, scripts in shm-writer.py and shm-reader.py
+// (the benchmark reads the same files). The writer builds the object under a temporary name and
+// renames it (on Linux a POSIX shm object is a file in /dev/shm), so the reader's readiness
+// condition, "/dev/shm/OS exists", also means "fully written". The resource tracker would unlink
+// the objects at exit: the writer unregisters them.
+const WRITER = readFileSync(join(__dirname, 'shm-writer.py'), 'utf8');
+const READER = readFileSync(join(__dirname, 'shm-reader.py'), 'utf8');
 
 /**
  * A POSIX shared-memory writer and reader (`shm_open("OS")`, 4096 bytes), with a 64Mi
