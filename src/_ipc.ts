@@ -2,7 +2,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addContainer } from './_containers';
-import { show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { NO_VIOLATIONS, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { IpcProducerConsumerPodProps } from './ipc-producer-consumer-pod';
 import { StartupGate } from './ipc-readiness';
 
@@ -14,16 +14,17 @@ export interface AppliedIpc {
   readonly producer: kplus.Container;
   readonly consumer: kplus.Container;
   readonly shmVolume?: kplus.Volume;
-  readonly violations: () => Violation[];
+  /** Violations found while applying; `shmMissing` adds what only synth can tell. */
+  readonly violations: ReadonlyArray<Violation>;
 }
 
 /**
  * Adds the producer (first) and the consumer to `pod`, with the startup gate and /dev/shm.
  * Never throws on bad input: what is wrong is reported by `violations` at synth time.
  */
-export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcProducerConsumerPodProps & { startupGate: StartupGate }): AppliedIpc {
+export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcProducerConsumerPodProps, startupGate: StartupGate): AppliedIpc {
   const found: Violation[] = [];
-  const { readiness, startupGate } = props;
+  const readiness = props.readiness;
   if (readiness.problem) {
     found.push(violation('ipc-readiness-valid', 'readiness', `${readiness.description}: ${readiness.problem}`,
       'pass a valid name, key, path or condition to the IpcReadiness factory, or IpcReadiness.none() for no ordering'));
@@ -83,15 +84,16 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
     producer,
     consumer,
     shmVolume,
-    violations: () => [...found, ...(shmVolume ? shmMissing(pod, shmVolume) : [])],
+    violations: found.length ? found : NO_VIOLATIONS,
   };
 }
 
 /**
  * Every container must mount the memory-backed /dev/shm: one without it sees the sandbox's
- * own /dev/shm and cannot see the shared memory the others create.
+ * own /dev/shm and cannot see the shared memory the others create. Read at synth time, so
+ * that containers added after construction count.
  */
-function shmMissing(pod: kplus.AbstractPod, shm: kplus.Volume): Violation[] {
+export function shmMissing(pod: kplus.AbstractPod, shm: kplus.Volume): Violation[] {
   const lists = [['containers', pod.containers], ['initContainers', pod.initContainers]] as const;
   return lists.flatMap(([key, containers]) => containers.flatMap((container, i) =>
     container.mounts.some(m => m.volume === shm && m.path === SHM_PATH) ? [] : [violation('shm-mounted-everywhere', `spec.${key}[${i}].volumeMounts`,

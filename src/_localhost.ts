@@ -1,14 +1,14 @@
 // The localhost sidecar pattern, applied to any cdk8s-plus pod.
 import * as kplus from 'cdk8s-plus-27';
 import { addContainer } from './_containers';
-import { show, violation, Violation } from './_pod-rules';
+import { NO_VIOLATIONS, show, violation, Violation } from './_pod-rules';
 import { LocalhostSidecarPodProps } from './localhost-sidecar-pod';
 
 export interface AppliedLocalhostSidecars {
   readonly main: kplus.Container;
   readonly sidecars: kplus.Container[];
   readonly port?: number;
-  readonly violations: () => Violation[];
+  readonly violations: ReadonlyArray<Violation>;
 }
 
 /**
@@ -21,17 +21,13 @@ export function applyLocalhostSidecars(pod: kplus.AbstractPod, props: LocalhostS
   found.push(...addedMain.violations);
   const main = addedMain.container;
   const port = main.ports[0]?.number;
-  const address: Record<string, string> = port === undefined || props.exposeMainAddress === false ? {} : {
-    MAIN_HOST: 'localhost',
-    MAIN_PORT: String(port),
-    MAIN_URL: `http://localhost:${port}`,
-  };
+  const address = port === undefined || props.exposeMainAddress === false ? NO_ENV : addressEnv(port);
   const sidecars = props.sidecars.map((sidecar, i) => {
     const added = addContainer(pod, {
       ...sidecar,
       name: sidecar.name ?? `sidecar-${i}`,
       // The sidecar's own variables win over the injected ones.
-      envVariables: { ...mapValues(address, kplus.EnvValue.fromValue), ...sidecar.envVariables },
+      envVariables: { ...address, ...sidecar.envVariables },
     }, `sidecars[${i}]`);
     found.push(...added.violations);
     return added.container;
@@ -42,9 +38,24 @@ export function applyLocalhostSidecars(pod: kplus.AbstractPod, props: LocalhostS
       `the main container ${show(main.name)} declares no port, so sidecars have no localhost address to reach it on`,
       'set main.portNumber (or main.ports) to the port it listens on'));
   }
-  return { main, sidecars, port, violations: () => found };
+  return { main, sidecars, port, violations: found.length ? found : NO_VIOLATIONS };
 }
 
-function mapValues<T>(record: Record<string, string>, f: (value: string) => T): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+const NO_ENV: Readonly<Record<string, kplus.EnvValue>> = Object.freeze({});
+
+/** The MAIN_* variables by port. EnvValues are immutable, so Pods on the same port share them. */
+const ADDRESS_ENV = new Map<number, Readonly<Record<string, kplus.EnvValue>>>();
+
+function addressEnv(port: number): Readonly<Record<string, kplus.EnvValue>> {
+  let env = ADDRESS_ENV.get(port);
+  if (env === undefined) {
+    if (ADDRESS_ENV.size >= 1000) ADDRESS_ENV.clear();
+    env = Object.freeze({
+      MAIN_HOST: kplus.EnvValue.fromValue('localhost'),
+      MAIN_PORT: kplus.EnvValue.fromValue(String(port)),
+      MAIN_URL: kplus.EnvValue.fromValue(`http://localhost:${port}`),
+    });
+    ADDRESS_ENV.set(port, env);
+  }
+  return env;
 }

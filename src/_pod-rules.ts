@@ -37,6 +37,9 @@ export interface Violation {
   readonly message: string;
 }
 
+/** The shared "nothing wrong": most Pods keep no violation array of their own. */
+export const NO_VIOLATIONS: ReadonlyArray<Violation> = Object.freeze([]);
+
 /** The rules, by id. The ids appear at the end of every message and in docs/validation.md. */
 export type RuleId =
   | 'container-name-unique'

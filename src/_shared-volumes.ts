@@ -2,21 +2,28 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addContainer } from './_containers';
-import { dnsLabelProblem, missingVolume, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
-import { SharedVolume, SharedVolumeContainerProps } from './shared-volume-pod';
+import { dnsLabelProblem, missingVolume, NO_VIOLATIONS, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { SharedMount, SharedVolume, SharedVolumeContainerProps } from './shared-volume-pod';
 
 /** The default volume when a pattern declares none, named after the Kubernetes docs' example. */
 export const DEFAULT_SHARED_VOLUME: SharedVolume = { name: 'shared-data' };
 
 export interface AppliedSharedVolumes {
+  /** The shared volumes added, in the order declared. */
   readonly volumes: kplus.Volume[];
-  /** Violations found while applying (a mount of an unknown volume), plus the ones only synth can tell. */
-  readonly violations: () => Violation[];
+  /**
+   * Where each of `volumes` was declared (`volumes[i]` of the props), when that is not simply
+   * its own index (a declared volume was left out); for `unsharedVolumes`.
+   */
+  readonly declaredAt?: number[];
+  /** Violations found while applying (e.g. a mount of an unknown volume); `unsharedVolumes` adds what only synth can tell. */
+  readonly violations: ReadonlyArray<Violation>;
 }
 
 /**
  * Adds the shared volumes and the containers with their mounts to `pod`.
- * Never throws on bad input: what is wrong is reported by `violations` at synth time.
+ * Never throws on bad input: what is wrong is returned, to be reported at synth time.
+ * Returns only data (no closures over the props): the Pod keeps it until synth.
  */
 export function applySharedVolumes(
   scope: Construct,
@@ -26,7 +33,7 @@ export function applySharedVolumes(
 ): AppliedSharedVolumes {
   const found: Violation[] = [];
   const volumes: kplus.Volume[] = [];
-  const declaredIndex = new Map<kplus.Volume, number>();
+  const declaredAt: number[] = [];
   // Names the shared mounts may use: a volume left out below is reported once, here, not again per mount.
   const reported = new Set<string>();
   declared.forEach((spec, i) => {
@@ -49,7 +56,7 @@ export function applySharedVolumes(
     });
     pod.addVolume(volume);
     volumes.push(volume);
-    declaredIndex.set(volume, i);
+    declaredAt.push(i);
   });
   const byName = new Map(volumes.map(v => [v.name, v]));
 
@@ -72,27 +79,43 @@ export function applySharedVolumes(
           : missingVolume(`${field}.volume`, container.name, name, [...byName.keys()]));
         return;
       }
-      container.mount(mount.path, volume, { readOnly: mount.readOnly, subPath: mount.subPath });
+      container.mount(mount.path, volume, mountOptions(mount));
     });
   });
 
   return {
-    volumes,
-    violations: () => [...found, ...unsharedVolumes(pod, declaredIndex)],
+    // A copy sized to fit: an array grown by push keeps room for 17, for the Pod's lifetime.
+    volumes: volumes.slice(),
+    declaredAt: declaredAt.length === declared.length ? undefined : declaredAt,
+    violations: found.length ? found : NO_VIOLATIONS,
   };
 }
 
-/** A shared volume that fewer than two containers mount shares nothing: almost always a forgotten mount. */
-function unsharedVolumes(pod: kplus.AbstractPod, declaredIndex: ReadonlyMap<kplus.Volume, number>): Violation[] {
+/**
+ * A shared volume that fewer than two containers mount shares nothing: almost always a forgotten mount.
+ * Read at synth time, so that containers and mounts added after construction count.
+ */
+export function unsharedVolumes(pod: kplus.AbstractPod, volumes: ReadonlyArray<kplus.Volume>, declaredAt?: ReadonlyArray<number>): Violation[] {
+  if (!volumes.length) return [];
   // Containers, not mounts (nor names): one container mounting a volume twice shares it with nobody.
-  const users = new Map<kplus.Volume, Set<kplus.Container>>([...declaredIndex.keys()].map(v => [v, new Set()]));
-  for (const container of [...pod.initContainers, ...pod.containers]) {
-    for (const mount of container.mounts) users.get(mount.volume)?.add(container);
-  }
-  return [...declaredIndex].flatMap(([volume, i]) => {
-    const containers = [...users.get(volume)!];
-    return containers.length >= 2 ? [] : [violation('shared-volume-shared', `volumes[${i}] (volume ${show(volume.name)})`,
-      `a shared volume must be mounted by at least 2 containers, ${containers.length ? `only ${show(containers[0].name)} mounts it` : 'none mounts it'}`,
-      'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume')];
+  const containers = [...pod.initContainers, ...pod.containers];
+  const mounts = containers.map(c => c.mounts);
+  const found: Violation[] = [];
+  volumes.forEach((volume, k) => {
+    const users = containers.filter((_, c) => mounts[c].some(m => m.volume === volume));
+    if (users.length >= 2) return;
+    found.push(violation('shared-volume-shared', `volumes[${declaredAt?.[k] ?? k}] (volume ${show(volume.name)})`,
+      `a shared volume must be mounted by at least 2 containers, ${users.length ? `only ${show(users[0].name)} mounts it` : 'none mounts it'}`,
+      'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume'));
   });
+  return found;
+}
+
+/**
+ * Mount options with only the keys that are set. cdk8s-plus spreads them into the mount it keeps
+ * per container, and keys set to undefined would double the size of every mount.
+ */
+function mountOptions(mount: SharedMount): kplus.MountOptions | undefined {
+  if (mount.readOnly === undefined) return mount.subPath === undefined ? undefined : { subPath: mount.subPath };
+  return mount.subPath === undefined ? { readOnly: mount.readOnly } : { readOnly: mount.readOnly, subPath: mount.subPath };
 }

@@ -1,7 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { applyIpc } from './_ipc';
+import { applyIpc, shmMissing } from './_ipc';
+import { ContainerCountRequirement, Violation } from './_pod-rules';
 import { IpcReadiness, StartupGate } from './ipc-readiness';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
 
@@ -71,17 +72,24 @@ export class IpcProducerConsumerPod extends MultiContainerPod {
   /** The memory-backed volume mounted at /dev/shm, when `shmSize` is set. */
   public readonly shmVolume?: kplus.Volume;
 
+  private readonly buildViolations: ReadonlyArray<Violation>;
+
   constructor(scope: Construct, id: string, props: IpcProducerConsumerPodProps) {
     super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.NEVER);
     this.readiness = props.readiness;
     this.startupGate = props.startupGate ?? StartupGate.CONSUMER_WAITS;
-    const applied = applyIpc(this, this.pod, { ...props, startupGate: this.startupGate });
+    const applied = applyIpc(this, this, props, this.startupGate);
     this.producer = applied.producer;
     this.consumer = applied.consumer;
     this.shmVolume = applied.shmVolume;
-    this._validateAtSynth(
-      { min: 2, why: 'an IpcProducerConsumerPod', fix: 'set both `producer` and `consumer`' },
-      applied.violations,
-    );
+    this.buildViolations = applied.violations;
+    this._validateAtSynth(REQUIREMENT);
+  }
+
+  /** @internal */
+  protected _patternViolations(): ReadonlyArray<Violation> {
+    return this.shmVolume ? [...this.buildViolations, ...shmMissing(this, this.shmVolume)] : this.buildViolations;
   }
 }
+
+const REQUIREMENT: ContainerCountRequirement = { min: 2, why: 'an IpcProducerConsumerPod', fix: 'set both `producer` and `consumer`' };

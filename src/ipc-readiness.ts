@@ -32,9 +32,8 @@ export class IpcReadiness {
    * @param name the queue name as given to `mq_open`, e.g. `/ch6_ipc`
    */
   public static posixMessageQueue(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    const bare = name.replace(/^\//, '');
-    return new IpcReadiness(`POSIX message queue ${name}`, `[ -e ${quote(`/dev/mqueue/${bare}`)} ]`, options,
-      posixNameProblem(name, 'POSIX message queue'));
+    return interned(`mq\0${name}`, options, () => new IpcReadiness(`POSIX message queue ${name}`,
+      `[ -e ${quote(`/dev/mqueue/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX message queue')));
   }
 
   /**
@@ -42,9 +41,8 @@ export class IpcReadiness {
    * @param name the object name as given to `shm_open`, e.g. `/OS`
    */
   public static posixSharedMemory(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    const bare = name.replace(/^\//, '');
-    return new IpcReadiness(`POSIX shared memory ${name}`, `[ -e ${quote(`/dev/shm/${bare}`)} ]`, options,
-      posixNameProblem(name, 'POSIX shared memory'));
+    return interned(`shm\0${name}`, options, () => new IpcReadiness(`POSIX shared memory ${name}`,
+      `[ -e ${quote(`/dev/shm/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX shared memory')));
   }
 
   /**
@@ -52,7 +50,7 @@ export class IpcReadiness {
    * @param key the key given to `msgget`, e.g. from `ftok`
    */
   public static sysvMessageQueue(key: number, options: IpcReadinessOptions = {}): IpcReadiness {
-    return IpcReadiness.sysv('message queue', '/proc/sysvipc/msg', key, options);
+    return interned(`msg\0${key}`, options, () => IpcReadiness.sysv('message queue', '/proc/sysvipc/msg', key, options));
   }
 
   /**
@@ -60,7 +58,7 @@ export class IpcReadiness {
    * @param key the key given to `shmget`
    */
   public static sysvSharedMemory(key: number, options: IpcReadinessOptions = {}): IpcReadiness {
-    return IpcReadiness.sysv('shared memory segment', '/proc/sysvipc/shm', key, options);
+    return interned(`sysvshm\0${key}`, options, () => IpcReadiness.sysv('shared memory segment', '/proc/sysvipc/shm', key, options));
   }
 
   /**
@@ -68,8 +66,8 @@ export class IpcReadiness {
    * @param path an absolute path, seen from the waiting container
    */
   public static file(path: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return new IpcReadiness(`file ${path}`, `[ -e ${quote(path)} ]`, options,
-      path.startsWith('/') ? undefined : `the path must be absolute, received ${JSON.stringify(path)}`);
+    return interned(`file\0${path}`, options, () => new IpcReadiness(`file ${path}`, `[ -e ${quote(path)} ]`, options,
+      path.startsWith('/') ? undefined : `the path must be absolute, received ${JSON.stringify(path)}`));
   }
 
   /**
@@ -77,8 +75,8 @@ export class IpcReadiness {
    * @param condition a shell command list, e.g. `test -s /dev/shm/OS`
    */
   public static command(condition: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return new IpcReadiness(`condition ${JSON.stringify(condition)}`, `{ ${condition}\n}`, options,
-      condition.trim() ? undefined : 'the condition is empty');
+    return interned(`command\0${condition}`, options, () => new IpcReadiness(`condition ${JSON.stringify(condition)}`,
+      `{ ${condition}\n}`, options, condition.trim() ? undefined : 'the condition is empty'));
   }
 
   /**
@@ -86,7 +84,7 @@ export class IpcReadiness {
    * with the producer's IPC objects not existing yet.
    */
   public static none(): IpcReadiness {
-    return new IpcReadiness('no readiness condition', undefined, {}, undefined);
+    return interned('none', {}, () => new IpcReadiness('no readiness condition', undefined, {}, undefined));
   }
 
   private static sysv(what: string, table: string, key: number, options: IpcReadinessOptions): IpcReadiness {
@@ -115,11 +113,13 @@ export class IpcReadiness {
   /** Why the condition's arguments are unusable, or undefined when they are fine. */
   public readonly problem?: string;
 
+  private script?: string;
+
   private constructor(description: string, condition: string | undefined, options: IpcReadinessOptions, argumentProblem: string | undefined) {
     this.description = description;
     this.condition = condition;
-    this.timeout = options.timeout ?? Duration.seconds(60);
-    this.pollInterval = options.pollInterval ?? Duration.seconds(1);
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.pollInterval = options.pollInterval ?? DEFAULT_POLL_INTERVAL;
     const interval = this.pollInterval.toMilliseconds();
     const timing = interval <= 0 || this.timeout.toMilliseconds() < interval
       ? `pollInterval must be positive and at most timeout, received pollInterval ${interval} ms and timeout ${this.timeout.toMilliseconds()} ms`
@@ -134,11 +134,18 @@ export class IpcReadiness {
    */
   public waitScript(): string {
     if (this.condition === undefined) return 'exec "$@"';
-    // Pods waiting for the same thing share one string instead of ~300 bytes each.
+    // Readiness objects are immutable, and shared by the Pods that wait for the same object.
+    this.script ??= this.sharedWaitScript(this.condition);
+    return this.script;
+  }
+
+  private sharedWaitScript(condition: string): string {
+    // Readiness objects made with custom timing are not shared: their Pods still share one string.
     const key = `${this.description}\0${this.condition}\0${this.timeout.toMilliseconds()}\0${this.pollInterval.toMilliseconds()}`;
     let script = WAIT_SCRIPTS.get(key);
     if (script === undefined) {
-      script = this.renderWaitScript(this.condition);
+      if (WAIT_SCRIPTS.size >= 1000) WAIT_SCRIPTS.clear();
+      script = this.renderWaitScript(condition);
       WAIT_SCRIPTS.set(key, script);
     }
     return script;
@@ -186,6 +193,28 @@ export enum StartupGate {
   /** Both gates: the hook orders the start, the wrapper covers consumer restarts and other engines. */
   BOTH = 'BOTH',
 }
+
+/**
+ * Readiness conditions with the default timing, by factory and argument. They are immutable, so
+ * Pods waiting for the same object share one (with its strings) instead of holding a copy each.
+ */
+const INTERNED = new Map<string, IpcReadiness>();
+
+function interned(key: string, options: IpcReadinessOptions, create: () => IpcReadiness): IpcReadiness {
+  if (options.timeout !== undefined || options.pollInterval !== undefined) return create();
+  let readiness = INTERNED.get(key);
+  if (readiness === undefined) {
+    // Bounded, for long-lived processes that make many distinct conditions.
+    if (INTERNED.size >= 1000) INTERNED.clear();
+    readiness = create();
+    INTERNED.set(key, readiness);
+  }
+  return readiness;
+}
+
+// Durations are immutable: every readiness with the default timing shares these.
+const DEFAULT_TIMEOUT = Duration.seconds(60);
+const DEFAULT_POLL_INTERVAL = Duration.seconds(1);
 
 /** Wait scripts by description, condition and timing (see `IpcReadiness.waitScript`). */
 const WAIT_SCRIPTS = new Map<string, string>();

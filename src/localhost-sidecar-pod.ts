@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { applyLocalhostSidecars } from './_localhost';
+import { ContainerCountRequirement, Violation } from './_pod-rules';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
 
 /**
@@ -49,23 +50,32 @@ export class LocalhostSidecarPod extends MultiContainerPod {
   /** The main container's first port, or undefined when it declares none (a synth error). */
   public readonly port?: number;
 
-  /** `localhost:<port>`: where every container of the Pod reaches the main container. */
-  public readonly localhostAddress: string;
-
-  /** `http://localhost:<port>`. */
-  public readonly localhostUrl: string;
+  private readonly buildViolations: ReadonlyArray<Violation>;
 
   constructor(scope: Construct, id: string, props: LocalhostSidecarPodProps) {
     super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
-    const applied = applyLocalhostSidecars(this.pod, props);
+    const applied = applyLocalhostSidecars(this, props);
     this.main = applied.main;
     this.sidecars = applied.sidecars;
     this.port = applied.port;
-    this.localhostAddress = `localhost:${this.port}`;
-    this.localhostUrl = `http://${this.localhostAddress}`;
-    this._validateAtSynth(
-      { min: 2, why: 'a LocalhostSidecarPod', fix: 'add at least one container to `sidecars`' },
-      applied.violations,
-    );
+    this.buildViolations = applied.violations;
+    this._validateAtSynth(REQUIREMENT);
+  }
+
+  /** `localhost:<port>`: where every container of the Pod reaches the main container. */
+  public get localhostAddress(): string {
+    return `localhost:${this.port}`;
+  }
+
+  /** `http://localhost:<port>`. */
+  public get localhostUrl(): string {
+    return `http://${this.localhostAddress}`;
+  }
+
+  /** @internal */
+  protected _patternViolations(): ReadonlyArray<Violation> {
+    return this.buildViolations;
   }
 }
+
+const REQUIREMENT: ContainerCountRequirement = { min: 2, why: 'a LocalhostSidecarPod', fix: 'add at least one container to `sidecars`' };

@@ -1,7 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { applySharedVolumes } from './_shared-volumes';
+import { ContainerCountRequirement, Violation } from './_pod-rules';
+import { applySharedVolumes, unsharedVolumes } from './_shared-volumes';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
 
 /**
@@ -102,14 +103,16 @@ export class SharedVolumePod extends MultiContainerPod {
   /** The shared volumes, in the order declared. */
   public readonly sharedVolumes: kplus.Volume[];
 
+  private readonly buildViolations: ReadonlyArray<Violation>;
+  private readonly declaredAt?: number[];
+
   constructor(scope: Construct, id: string, props: SharedVolumePodProps) {
     super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
-    const applied = applySharedVolumes(this, this.pod, props.containers, props.volumes);
+    const applied = applySharedVolumes(this, this, props.containers, props.volumes);
     this.sharedVolumes = applied.volumes;
-    this._validateAtSynth(
-      { min: 2, why: 'a SharedVolumePod', fix: 'add the containers that share the volume (a writer and a reader at least)' },
-      applied.violations,
-    );
+    this.declaredAt = applied.declaredAt;
+    this.buildViolations = applied.violations;
+    this._validateAtSynth(REQUIREMENT);
   }
 
   /**
@@ -120,4 +123,15 @@ export class SharedVolumePod extends MultiContainerPod {
   public findVolume(name: string): kplus.Volume | undefined {
     return this.sharedVolumes.find(v => v.name === name);
   }
+
+  /** @internal */
+  protected _patternViolations(): ReadonlyArray<Violation> {
+    return [...this.buildViolations, ...unsharedVolumes(this, this.sharedVolumes, this.declaredAt)];
+  }
 }
+
+const REQUIREMENT: ContainerCountRequirement = {
+  min: 2,
+  why: 'a SharedVolumePod',
+  fix: 'add the containers that share the volume (a writer and a reader at least)',
+};

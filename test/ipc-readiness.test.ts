@@ -39,6 +39,21 @@ describe('IpcReadiness conditions', () => {
     expect(IpcReadiness.file('/x', { timeout: Duration.seconds(1), pollInterval: Duration.seconds(2) }).problem).toContain('pollInterval must be positive and at most timeout');
   });
 
+  test('conditions with the default timing are shared; custom timing makes a new one', () => {
+    // Immutable values: 10,000 Pods waiting for /OS hold one readiness, not 10,000.
+    expect(IpcReadiness.posixSharedMemory('/OS')).toBe(IpcReadiness.posixSharedMemory('/OS'));
+    expect(IpcReadiness.sysvMessageQueue(42)).toBe(IpcReadiness.sysvMessageQueue(42));
+    expect(IpcReadiness.none()).toBe(IpcReadiness.none());
+    // Same argument, another kind of object: not shared.
+    expect(IpcReadiness.sysvMessageQueue(42)).not.toBe(IpcReadiness.sysvSharedMemory(42));
+    expect(IpcReadiness.posixSharedMemory('/q')).not.toBe(IpcReadiness.posixMessageQueue('/q'));
+    const custom = IpcReadiness.posixSharedMemory('/OS', fast);
+    expect(custom).not.toBe(IpcReadiness.posixSharedMemory('/OS'));
+    expect(custom.timeout.toSeconds()).toBe(1);
+    expect(IpcReadiness.posixSharedMemory('/OS').timeout.toSeconds()).toBe(60);
+    expect(IpcReadiness.posixSharedMemory('/OS', { timeout: Duration.seconds(5) }).pollInterval.toSeconds()).toBe(1);
+  });
+
   test('quotes paths for the shell', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ipc-'));
     const path = join(dir, "it's ready; rm -rf x");

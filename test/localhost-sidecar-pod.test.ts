@@ -43,6 +43,21 @@ describe('LocalhostSidecarPod', () => {
     expect(container(pod, 'other').env).toContainEqual({ name: 'MAIN_URL', value: 'http://localhost:9000' });
   });
 
+  test('a variable added to one sidecar stays in that sidecar (Pods on one port share only immutable values)', () => {
+    const chart = Testing.chart();
+    const first = new LocalhostSidecarPod(chart, 'first', { main: web, sidecars: [fetcher, fetcher] });
+    new LocalhostSidecarPod(chart, 'second', { main: web, sidecars: [fetcher] });
+    first.sidecars[0].env.addVariable('EXTRA', kplus.EnvValue.fromValue('1'));
+    const [a, b] = Testing.synth(chart);
+    expect(a.spec.containers[1].env.map((e: any) => e.name)).toEqual(['MAIN_HOST', 'MAIN_PORT', 'MAIN_URL', 'EXTRA']);
+    expect(a.spec.containers[2].env.map((e: any) => e.name)).toEqual(['MAIN_HOST', 'MAIN_PORT', 'MAIN_URL']);
+    expect(b.spec.containers[1].env).toEqual([
+      { name: 'MAIN_HOST', value: 'localhost' },
+      { name: 'MAIN_PORT', value: '8080' },
+      { name: 'MAIN_URL', value: 'http://localhost:8080' },
+    ]);
+  });
+
   test('exposeMainAddress: false leaves the sidecars\' environment alone', () => {
     const chart = Testing.chart();
     new LocalhostSidecarPod(chart, 'pod', { main: web, sidecars: [fetcher], exposeMainAddress: false });
