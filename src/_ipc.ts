@@ -1,7 +1,7 @@
 // The IPC producer/consumer pattern, applied to any cdk8s-plus pod.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer } from './_containers';
+import { addContainer, withOverrides } from './_containers';
 import { NO_VIOLATIONS, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { IpcProducerConsumerPodProps } from './ipc-producer-consumer-pod';
 import { StartupGate } from './ipc-readiness';
@@ -33,21 +33,20 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
   const consumerWaits = gated && startupGate !== StartupGate.PRODUCER_POST_START;
   const producerHook = gated && startupGate !== StartupGate.CONSUMER_WAITS;
 
-  let producerProps: kplus.ContainerProps = (props.producer.name !== undefined ? props.producer : { ...props.producer, name: 'producer' });
+  let producerProps: kplus.ContainerProps = (props.producer.name !== undefined ? props.producer : withOverrides(props.producer, { name: 'producer' }));
   if (producerHook) {
     if (producerProps.lifecycle?.postStart) {
       found.push(violation('ipc-producer-post-start', 'producer.lifecycle.postStart',
         `the producer already has a postStart hook, and startupGate ${startupGate} needs it to wait for ${readiness.description}`,
         'drop the producer\'s postStart hook, or use StartupGate.CONSUMER_WAITS'));
     } else {
-      producerProps = {
-        ...producerProps,
+      producerProps = withOverrides(producerProps, {
         lifecycle: { ...producerProps.lifecycle, postStart: kplus.Handler.fromCommand(['/bin/sh', '-c', readiness.waitScript()]) },
-      };
+      });
     }
   }
 
-  let consumerProps: kplus.ContainerProps = (props.consumer.name !== undefined ? props.consumer : { ...props.consumer, name: 'consumer' });
+  let consumerProps: kplus.ContainerProps = (props.consumer.name !== undefined ? props.consumer : withOverrides(props.consumer, { name: 'consumer' }));
   if (consumerWaits) {
     if (!consumerProps.command?.length) {
       found.push(violation('ipc-consumer-command', 'consumer.command',
@@ -55,11 +54,10 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
         'set consumer.command (and args) to what the image runs, e.g. [\'./ipc\', \'-consumer\'], or use StartupGate.PRODUCER_POST_START'));
     } else {
       // The original command and args become the wrapper's "$@", so `exec` keeps them verbatim.
-      consumerProps = {
-        ...consumerProps,
+      consumerProps = withOverrides(consumerProps, {
         command: ['/bin/sh', '-c', readiness.waitScript(), 'wait-for-producer', ...consumerProps.command, ...consumerProps.args ?? []],
         args: undefined,
-      };
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 // The localhost sidecar pattern, applied to any cdk8s-plus pod.
 import * as kplus from 'cdk8s-plus-27';
-import { addContainer } from './_containers';
+import { addContainer, withOverrides } from './_containers';
 import { NO_VIOLATIONS, show, violation, Violation } from './_pod-rules';
 import { LocalhostSidecarPodProps } from './localhost-sidecar-pod';
 
@@ -17,18 +17,17 @@ export interface AppliedLocalhostSidecars {
  */
 export function applyLocalhostSidecars(pod: kplus.AbstractPod, props: LocalhostSidecarPodProps): AppliedLocalhostSidecars {
   const found: Violation[] = [];
-  const addedMain = addContainer(pod, (props.main.name !== undefined ? props.main : { ...props.main, name: 'main' }), 'main');
+  const addedMain = addContainer(pod, (props.main.name !== undefined ? props.main : withOverrides(props.main, { name: 'main' })), 'main');
   found.push(...addedMain.violations);
   const main = addedMain.container;
   const port = main.ports[0]?.number;
   const address = port === undefined || props.exposeMainAddress === false ? NO_ENV : addressEnv(port);
   const sidecars = props.sidecars.map((sidecar, i) => {
-    const added = addContainer(pod, {
-      ...sidecar,
+    const added = addContainer(pod, withOverrides(sidecar, {
       name: sidecar.name ?? `sidecar-${i}`,
       // The sidecar's own variables win over the injected ones.
-      envVariables: { ...address, ...sidecar.envVariables },
-    }, `sidecars[${i}]`);
+      envVariables: Object.assign({}, address, sidecar.envVariables),
+    }), `sidecars[${i}]`);
     found.push(...added.violations);
     return added.container;
   });

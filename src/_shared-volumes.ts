@@ -1,7 +1,7 @@
 // The shared-volume pattern, applied to any cdk8s-plus pod (Pod today, a workload's pod template later).
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer } from './_containers';
+import { addContainer, withOverrides } from './_containers';
 import { dnsLabelProblem, missingVolume, NO_VIOLATIONS, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { SharedMount, SharedVolume, SharedVolumeContainerProps } from './shared-volume-pod';
 
@@ -63,7 +63,7 @@ export function applySharedVolumes(
   containers.forEach((props, i) => {
     // The props go to cdk8s-plus as given (it ignores `sharedMounts`): copies only cost.
     const sharedMounts = props.sharedMounts;
-    const added = addContainer(pod, props.name !== undefined ? props : { ...props, name: `container-${i}` }, `containers[${i}]`);
+    const added = addContainer(pod, props.name !== undefined ? props : withOverrides(props, { name: `container-${i}` }), `containers[${i}]`);
     found.push(...added.violations);
     const container = added.container;
     (sharedMounts ?? []).forEach((mount, j) => {
