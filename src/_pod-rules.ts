@@ -181,8 +181,9 @@ interface Check {
   readonly volumeNames: Map<string, number>;
   readonly containerNames: Map<string, number>;
   /** Port key ("80/TCP") to the app container and port index that declared it first. */
-  readonly portOwners: Map<string, readonly [number, number]>;
-  readonly hostPortOwners: Map<string, readonly [number, number]>;
+  // Made on first use: most Pods have one port or none.
+  portOwners?: Map<string, readonly [number, number]>;
+  hostPortOwners?: Map<string, readonly [number, number]>;
 }
 
 /** A pattern's demand on the number of app containers. */
@@ -225,7 +226,7 @@ export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequ
 
   // Containers: names unique across app and init containers; ports unique across app containers
   // (they share one network namespace); mounts unique per container and of existing volumes.
-  const check: Check = { violations, containers, volumeNames, containerNames: new Map(), portOwners: new Map(), hostPortOwners: new Map() };
+  const check: Check = { violations, containers, volumeNames, containerNames: new Map(), portOwners: undefined, hostPortOwners: undefined };
   for (let i = 0; i < containers.length; i++) checkContainer(check, containers[i], 'containers', i);
   for (let i = 0; i < initContainers.length; i++) checkContainer(check, initContainers[i], 'initContainers', i);
   return violations;
@@ -238,19 +239,8 @@ function checkContainer(check: Check, container: ContainerView, key: ContainerKe
     violations.push(violation('image-set', `${fieldOf(key, i)}.image`, `${labelOf(container)} has an empty image, received ${show(container.image)}`,
       'set the image to run, e.g. "nginx:1.27"'));
   }
-  for (const what of ['command', 'args'] as const) {
-    const texts = container[what];
-    if (!texts) continue;
-    for (let j = 0; j < texts.length; j++) {
-      const text = texts[j];
-      if (YAML_UNSAFE.test(text)) {
-        violations.push(violation('yaml-safe-strings', `${fieldOf(key, i)}.${what}[${j}]`,
-          `${labelOf(container)} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
-          + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
-          'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
-      }
-    }
-  }
+  if (container.command) checkYamlSafe(violations, container, key, i, 'command', container.command);
+  if (container.args) checkYamlSafe(violations, container, key, i, 'args', container.args);
 
   const ports = container.ports ?? [];
   let portNames: Set<string> | undefined;
@@ -275,6 +265,7 @@ function checkContainer(check: Check, container: ContainerView, key: ContainerKe
     // Init containers run before the app containers, so their ports never collide with them.
     if (key === 'containers' && port.containerPort !== undefined) {
       const portKey = `${port.containerPort}/${protocol}`;
+      check.portOwners ??= new Map();
       const owner = check.portOwners.get(portKey);
       if (owner) {
         violations.push(violation('port-unique-in-pod', `${portFieldOf(key, i, j)}.containerPort`,
@@ -286,6 +277,7 @@ function checkContainer(check: Check, container: ContainerView, key: ContainerKe
     }
     if (key === 'containers' && port.hostPort !== undefined) {
       const hostKey = `${port.hostPort}/${protocol}`;
+      check.hostPortOwners ??= new Map();
       const owner = check.hostPortOwners.get(hostKey);
       if (owner) {
         violations.push(violation('host-port-unique', `${portFieldOf(key, i, j)}.hostPort`,
@@ -325,6 +317,18 @@ function checkContainer(check: Check, container: ContainerView, key: ContainerKe
     }
     if (mount.name === undefined || !check.volumeNames.has(mount.name)) {
       violations.push(missingVolume(`${mountFieldOf(key, i, j)}.name`, container.name, mount.name, [...check.volumeNames.keys()]));
+    }
+  }
+}
+
+function checkYamlSafe(violations: Violation[], container: ContainerView, key: ContainerKey, i: number, what: 'command' | 'args', texts: ReadonlyArray<string>): void {
+  for (let j = 0; j < texts.length; j++) {
+    const text = texts[j];
+    if (YAML_UNSAFE.test(text)) {
+      violations.push(violation('yaml-safe-strings', `${fieldOf(key, i)}.${what}[${j}]`,
+        `${labelOf(container)} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
+        + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
+        'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
     }
   }
 }
@@ -371,13 +375,14 @@ export function describePod(pod: kplus.AbstractPod): PodSpecView {
 
 /** The volumes of a pod by name, as cdk8s-plus collects them. */
 class Volumes {
-  private readonly byName = new Map<string, kplus.Volume>();
+  // Arrays, not a Map: a pod has a handful of volumes, and this runs for every Pod on every synth.
+  private readonly unique: kplus.Volume[] = [];
   private duplicates?: kplus.Volume[];
 
   public add(volume: kplus.Volume): void {
-    const existing = this.byName.get(volume.name);
+    const existing = this.unique.find(v => v.name === volume.name);
     if (!existing) {
-      this.byName.set(volume.name, volume);
+      this.unique.push(volume);
     } else if (existing !== volume) {
       this.duplicates ??= [];
       if (!this.duplicates.includes(volume)) this.duplicates.push(volume);
@@ -389,8 +394,7 @@ class Volumes {
    * throws on it mid-synth): keep both so the rule reports it with a path, before any output.
    */
   public views(): VolumeView[] {
-    const views: VolumeView[] = [];
-    for (const volume of this.byName.values()) views.push({ name: volume.name });
+    const views: VolumeView[] = this.unique.map(volume => ({ name: volume.name }));
     for (const volume of this.duplicates ?? []) views.push({ name: volume.name });
     return views;
   }
