@@ -18,15 +18,18 @@ export function withOverrides<T extends object>(props: T, overrides: Partial<T>)
 export type ContainerKind = 'containers' | 'initContainers';
 
 /**
- * Adds a container to `pod` from cdk8s-plus props. `field` names the props in messages.
- * Returns the container and what had to be left out.
+ * Adds a container to `pod` from cdk8s-plus props, and what had to be left out to `found`.
+ * `field` (with `fieldIndex`, if any: `containers` and 2 make `containers[2]`) names the props in
+ * messages; the name is only put together when something is wrong.
  */
-export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, field: string, kind: ContainerKind = 'containers') {
-  // Fast path, the common case: nothing to drop or rewrite, so the props go to cdk8s-plus as given.
+export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, found: Violation[],
+  field: string, fieldIndex?: number, kind: ContainerKind = 'containers'): kplus.Container {
+  // Fast path, the common case: nothing to drop or rewrite, so the props go to cdk8s-plus as
+  // given, and nothing is allocated (this runs for every container of every Pod).
   if (kind === 'containers' && props.port === undefined && !props.ports?.length && (props.portNumber === undefined || props.portNumber)) {
-    return { container: pod.addContainer(props), violations: [] as Violation[] };
+    return pod.addContainer(props);
   }
-  const found: Violation[] = [];
+  if (fieldIndex !== undefined) field = `${field}[${fieldIndex}]`;
   const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
   // cdk8s-plus names an unnamed init container init-<i>: say so in messages.
   const name = props.name ?? (kind === 'initContainers' ? `init-${index}` : undefined);
@@ -68,23 +71,17 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     }
     // An init container's portNumber would get cdk8s-plus's default startup probe, which the
     // API server rejects on init containers: declare the ports plainly instead.
-    return {
-      container: pod.addInitContainer(withOverrides(props, {
-        port: undefined, portNumber: undefined, ports, readiness: undefined, liveness: undefined, startup: undefined,
-      })),
-      violations: found,
-    };
+    return pod.addInitContainer(withOverrides(props, {
+      port: undefined, portNumber: undefined, ports, readiness: undefined, liveness: undefined, startup: undefined,
+    }));
   }
   // The first port stays `portNumber`, so cdk8s-plus still adds its startup probe for it; but
   // cdk8s-plus silently drops a falsy portNumber (0): that one goes to `ports`, for the range rule.
   const [first, ...rest] = ports;
   const keepsPortNumber = portNumber !== undefined && first !== undefined && Boolean(first.number);
-  return {
-    container: pod.addContainer(withOverrides(props, {
-      port: undefined,
-      portNumber: keepsPortNumber ? first.number : undefined,
-      ports: keepsPortNumber ? rest : ports,
-    })),
-    violations: found,
-  };
+  return pod.addContainer(withOverrides(props, {
+    port: undefined,
+    portNumber: keepsPortNumber ? first.number : undefined,
+    ports: keepsPortNumber ? rest : ports,
+  }));
 }

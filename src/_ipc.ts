@@ -61,11 +61,8 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
     }
   }
 
-  const addedProducer = addContainer(pod, producerProps, 'producer');
-  const addedConsumer = addContainer(pod, consumerProps, 'consumer');
-  found.push(...addedProducer.violations, ...addedConsumer.violations);
-  const producer = addedProducer.container;
-  const consumer = addedConsumer.container;
+  const producer = addContainer(pod, producerProps, found, 'producer');
+  const consumer = addContainer(pod, consumerProps, found, 'consumer');
 
   let shmVolume: kplus.Volume | undefined;
   if (props.shmSize) {

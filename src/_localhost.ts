@@ -17,20 +17,14 @@ export interface AppliedLocalhostSidecars {
  */
 export function applyLocalhostSidecars(pod: kplus.AbstractPod, props: LocalhostSidecarPodProps): AppliedLocalhostSidecars {
   const found: Violation[] = [];
-  const addedMain = addContainer(pod, (props.main.name !== undefined ? props.main : withOverrides(props.main, { name: 'main' })), 'main');
-  found.push(...addedMain.violations);
-  const main = addedMain.container;
+  const main = addContainer(pod, (props.main.name !== undefined ? props.main : withOverrides(props.main, { name: 'main' })), found, 'main');
   const port = main.ports[0]?.number;
   const address = port === undefined || props.exposeMainAddress === false ? NO_ENV : addressEnv(port);
-  const sidecars = props.sidecars.map((sidecar, i) => {
-    const added = addContainer(pod, withOverrides(sidecar, {
-      name: sidecar.name ?? `sidecar-${i}`,
-      // The sidecar's own variables win over the injected ones.
-      envVariables: Object.assign({}, address, sidecar.envVariables),
-    }), `sidecars[${i}]`);
-    found.push(...added.violations);
-    return added.container;
-  });
+  const sidecars = props.sidecars.map((sidecar, i) => addContainer(pod, withOverrides(sidecar, {
+    name: sidecar.name ?? `sidecar-${i}`,
+    // The sidecar's own variables win over the injected ones.
+    envVariables: Object.assign({}, address, sidecar.envVariables),
+  }), found, 'sidecars', i));
 
   if (port === undefined) {
     found.push(violation('localhost-main-port', 'main.ports',

@@ -35,19 +35,20 @@ export function applySharedVolumes(
   const volumes: kplus.Volume[] = [];
   const declaredAt: number[] = [];
   // Names the shared mounts may use: a volume left out below is reported once, here, not again per mount.
-  const reported = new Set<string>();
-  declared.forEach((spec, i) => {
-    const field = `volumes[${i}]`;
+  let reported: string[] | undefined;
+  // Plain loops and arrays (a Pod shares a handful of volumes): this runs for every Pod built.
+  for (let i = 0; i < declared.length; i++) {
+    const spec = declared[i];
     const nameProblem = dnsLabelProblem(spec.name);
     if (nameProblem || volumes.some(v => v.name === spec.name)) {
       // cdk8s-plus would cut a long name, and throw on a repeated one while building.
       found.push(nameProblem
-        ? violation('volume-name-dns-label', `${field}.name`, `volume name ${show(spec.name)} ${nameProblem}`, 'name the volume with a DNS-1123 label such as "shared-data"')
-        : violation('volume-name-unique', `${field}.name`, `volume name ${show(spec.name)} is declared twice`, 'give each shared volume its own name'));
-      reported.add(spec.name);
-      return;
+        ? violation('volume-name-dns-label', `volumes[${i}].name`, `volume name ${show(spec.name)} ${nameProblem}`, 'name the volume with a DNS-1123 label such as "shared-data"')
+        : violation('volume-name-unique', `volumes[${i}].name`, `volume name ${show(spec.name)} is declared twice`, 'give each shared volume its own name'));
+      (reported ??= []).push(spec.name);
+      continue;
     }
-    const sizeProblem = spec.sizeLimit && sizeLimitViolation(`${field}.sizeLimit (volume ${show(spec.name)})`, spec.sizeLimit);
+    const sizeProblem = spec.sizeLimit && sizeLimitViolation(`volumes[${i}].sizeLimit (volume ${show(spec.name)})`, spec.sizeLimit);
     if (sizeProblem) found.push(sizeProblem);
     // An unusable size limit is left out so the rest still renders; the violation fails synth.
     const volume = kplus.Volume.fromEmptyDir(scope, `Volume${i}`, spec.name, {
@@ -57,31 +58,30 @@ export function applySharedVolumes(
     pod.addVolume(volume);
     volumes.push(volume);
     declaredAt.push(i);
-  });
-  const byName = new Map(volumes.map(v => [v.name, v]));
+  }
 
-  containers.forEach((props, i) => {
+  for (let i = 0; i < containers.length; i++) {
+    const props = containers[i];
     // The props go to cdk8s-plus as given (it ignores `sharedMounts`): copies only cost.
-    const sharedMounts = props.sharedMounts;
-    const added = addContainer(pod, props.name !== undefined ? props : withOverrides(props, { name: `container-${i}` }), `containers[${i}]`);
-    found.push(...added.violations);
-    const container = added.container;
-    (sharedMounts ?? []).forEach((mount, j) => {
-      const field = `containers[${i}].sharedMounts[${j}]`;
+    const container = addContainer(pod, props.name !== undefined ? props : withOverrides(props, { name: `container-${i}` }), found, 'containers', i);
+    const sharedMounts = props.sharedMounts ?? [];
+    for (let j = 0; j < sharedMounts.length; j++) {
+      const mount = sharedMounts[j];
       const name = mount.volume ?? (declared.length === 1 ? declared[0].name : undefined);
-      const volume = name === undefined ? undefined : byName.get(name);
-      if (!volume && name !== undefined && reported.has(name)) return;
+      const volume = name === undefined ? undefined : volumes.find(v => v.name === name);
+      if (!volume && name !== undefined && reported?.includes(name)) continue;
       if (!volume) {
+        const field = `containers[${i}].sharedMounts[${j}].volume`;
         found.push(name === undefined && volumes.length > 1
-          ? violation('mount-volume-exists', `${field}.volume`,
+          ? violation('mount-volume-exists', field,
             `container ${show(container.name)} does not say which of the shared volumes ${declared.map(v => show(v.name)).join(', ')} to mount`,
             'set `volume` to one of their names')
-          : missingVolume(`${field}.volume`, container.name, name, [...byName.keys()]));
-        return;
+          : missingVolume(field, container.name, name, volumes.map(v => v.name)));
+        continue;
       }
       container.mount(mount.path, volume, mountOptions(mount));
-    });
-  });
+    }
+  }
 
   return {
     // A copy sized to fit: an array grown by push keeps room for 17, for the Pod's lifetime.

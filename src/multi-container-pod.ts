@@ -105,12 +105,9 @@ export abstract class MultiContainerPod extends kplus.Pod {
       terminationGracePeriod: options.terminationGracePeriod,
       restartPolicy,
     });
-    let found: Violation[] | undefined;
-    options.initContainers?.forEach((props, i) => {
-      const added = addContainer(this, props, `initContainers[${i}]`, 'initContainers');
-      if (added.violations.length) (found ??= []).push(...added.violations);
-    });
-    this.initContainerViolations = found ?? NO_VIOLATIONS;
+    const found: Violation[] = [];
+    options.initContainers?.forEach((props, i) => addContainer(this, props, found, 'initContainers', i, 'initContainers'));
+    this.initContainerViolations = found.length ? found : NO_VIOLATIONS;
   }
 
   /**
