@@ -15,6 +15,7 @@ export interface ContainerView {
   readonly args?: ReadonlyArray<string>;
   readonly ports?: ReadonlyArray<{ readonly containerPort?: number; readonly protocol?: string; readonly name?: string; readonly hostPort?: number }>;
   readonly volumeMounts?: ReadonlyArray<{ readonly name?: string; readonly mountPath?: string; readonly subPath?: string }>;
+  readonly env?: ReadonlyArray<{ readonly name?: string; readonly value?: string }>;
 }
 
 /** The part of a volume spec the rules read. */
@@ -241,6 +242,15 @@ function checkContainer(check: Check, container: ContainerView, key: ContainerKe
   }
   if (container.command) checkYamlSafe(violations, container, key, i, 'command', container.command);
   if (container.args) checkYamlSafe(violations, container, key, i, 'args', container.args);
+  const env = container.env;
+  if (env) {
+    for (let j = 0; j < env.length; j++) {
+      const value = env[j].value;
+      if (value !== undefined && YAML_UNSAFE.test(value)) {
+        violations.push(yamlUnsafe(`${fieldOf(key, i)}.env[${j}].value`, `${labelOf(container)} sets the environment variable ${show(env[j].name)} to ${excerpt(value)}`));
+      }
+    }
+  }
 
   const ports = container.ports ?? [];
   let portNames: Set<string> | undefined;
@@ -325,12 +335,21 @@ function checkYamlSafe(violations: Violation[], container: ContainerView, key: C
   for (let j = 0; j < texts.length; j++) {
     const text = texts[j];
     if (YAML_UNSAFE.test(text)) {
-      violations.push(violation('yaml-safe-strings', `${fieldOf(key, i)}.${what}[${j}]`,
-        `${labelOf(container)} has the ${what} string ${show(text.length > 60 ? `${text.slice(0, 57)}...` : text)}, which is written to YAML that `
-        + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
-        'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators'));
+      violations.push(yamlUnsafe(`${fieldOf(key, i)}.${what}[${j}]`, `${labelOf(container)} has the ${what} string ${excerpt(text)}`));
     }
   }
+}
+
+/** A string the YAML readers refuse or misread; `what` says where it is and quotes it. */
+function yamlUnsafe(field: string, what: string): Violation {
+  return violation('yaml-safe-strings', field, `${what}, which is written to YAML that `
+    + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
+  'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators');
+}
+
+/** A string quoted for a message: at most 60 characters, the first 57 and "..." when longer. */
+function excerpt(text: string): string {
+  return show(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 function isPortNumber(value: number | undefined): boolean {
@@ -415,5 +434,16 @@ function describeContainer(container: kplus.Container, volumes: Volumes): Contai
     args: container.args,
     ports: container.ports.map(p => ({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort })),
     volumeMounts,
+    env: describeEnv(container.env.variables),
   };
+}
+
+/** Environment variables as cdk8s-plus renders them: in the order added, values from secrets and config maps without a value. */
+function describeEnv(variables: Record<string, kplus.EnvValue>): ContainerView['env'] {
+  let env: Array<{ name: string; value?: string }> | undefined;
+  for (const name in variables) {
+    const value = variables[name].value;
+    (env ??= []).push({ name, value: typeof value === 'string' ? value : undefined });
+  }
+  return env;
 }

@@ -152,6 +152,8 @@ export abstract class MultiContainerPod extends kplus.Pod {
 class PodRules implements IValidation {
   /** The Pod's shape when last checked (see `podShape`), -1 before the first check. */
   private checkedShape = -1;
+  /** The environment variable values when last checked: a variable can be set again, to a new value. */
+  private checkedEnv: ReadonlyArray<kplus.EnvValue> = NO_ENV;
   private checkedMessages: ReadonlyArray<string> = NO_MESSAGES;
 
   constructor(private readonly pod: MultiContainerPod, private readonly requirement: ContainerCountRequirement) {}
@@ -162,10 +164,11 @@ class PodRules implements IValidation {
    */
   public validate(): string[] {
     const shape = podShape(this.pod);
-    if (shape !== this.checkedShape) {
+    if (shape !== this.checkedShape || !sameEnv(this.pod, this.checkedEnv)) {
       const violations = this.pod._violations(this.requirement);
       this.checkedMessages = violations.length ? violations.map(v => v.message) : NO_MESSAGES;
       this.checkedShape = shape;
+      this.checkedEnv = envValues(this.pod);
     }
     return [...this.checkedMessages];
   }
@@ -185,4 +188,34 @@ function podShape(pod: kplus.AbstractPod): number {
   return shape;
 }
 
+/** The pod's environment variable values, container by container, in the order rendered. */
+function envValues(pod: kplus.AbstractPod): ReadonlyArray<kplus.EnvValue> {
+  let values: kplus.EnvValue[] | undefined;
+  for (const containers of [pod.containers, pod.initContainers]) {
+    for (const c of containers) {
+      const variables = c.env.variables;
+      for (const name in variables) (values ??= []).push(variables[name]);
+    }
+  }
+  return values ?? NO_ENV;
+}
+
+/**
+ * Whether the pod holds the same environment variable values (the same immutable EnvValue
+ * objects, in the same places) as `checked`; names only come with values, and only ever add.
+ */
+function sameEnv(pod: kplus.AbstractPod, checked: ReadonlyArray<kplus.EnvValue>): boolean {
+  let k = 0;
+  for (const containers of [pod.containers, pod.initContainers]) {
+    for (const c of containers) {
+      const variables = c.env.variables;
+      for (const name in variables) {
+        if (variables[name] !== checked[k++]) return false;
+      }
+    }
+  }
+  return k === checked.length;
+}
+
+const NO_ENV: ReadonlyArray<kplus.EnvValue> = Object.freeze([]);
 const NO_MESSAGES: ReadonlyArray<string> = Object.freeze([]);

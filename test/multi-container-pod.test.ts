@@ -48,6 +48,23 @@ describe('a Pod changed between two synths is checked again', () => {
     expect(synthPod(chart).spec.containers).toHaveLength(3);
   });
 
+  test('an added environment variable', () => {
+    const chart = Testing.chart();
+    const svp = new SharedVolumePod(chart, 'pod', { containers: [writer, reader] });
+    synthPod(chart);
+    svp.findContainer('reader')!.env.addVariable('SCRIPT', kplus.EnvValue.fromValue('\n  cat /in/now'));
+    expect(synthError(chart)).toContain('[test/pod] spec.containers[1].env[0].value: container "reader" sets the environment variable "SCRIPT" to "\\n  cat /in/now"');
+  });
+
+  test('an environment variable set again, to a new value', () => {
+    const chart = Testing.chart();
+    const lsp = new LocalhostSidecarPod(chart, 'pod', { main: { image: 'nginx:1.27', portNumber: 8080 }, sidecars: [{ image: 'busybox:1.36' }] });
+    synthPod(chart);
+    // Same name, same number of variables: only the value changes.
+    lsp.sidecars[0].env.addVariable('MAIN_URL', kplus.EnvValue.fromValue('\thttp://localhost:8080\n'));
+    expect(synthError(chart)).toContain('[test/pod] spec.containers[1].env[2].value: container "sidecar-0" sets the environment variable "MAIN_URL"');
+  });
+
   test('a Pod that was wrong and is fixed', () => {
     const chart = Testing.chart();
     const svp = new SharedVolumePod(chart, 'pod', { containers: [writer, { name: 'idle', image: 'busybox:1.36' }] });

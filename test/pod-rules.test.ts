@@ -193,6 +193,12 @@ describe('checkPodSpec: what the API server or kubectl rejects in one container'
       + 'multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair. '
       + 'fix: start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators (rule yaml-safe-strings)');
   });
+
+  test('fails on an environment variable value the YAML would carry in a form podman or kubectl refuse', () => {
+    const found = one({ env: [{ name: 'OK', value: 'one\ntwo' }, { name: 'FROM_SECRET' }, { name: 'SCRIPT', value: '\tset -e\n\techo hi' }, { name: 'SEP', value: 'a\u0085b' }] });
+    expect(found.map(v => v.field)).toEqual(['spec.containers[0].env[2].value', 'spec.containers[0].env[3].value']);
+    expect(found[0].message).toContain('container "a" sets the environment variable "SCRIPT" to "\\tset -e\\n\\techo hi", which is written to YAML');
+  });
 });
 
 test('sizeLimitViolation fails on a size too large to print without an exponent', () => {

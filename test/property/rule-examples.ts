@@ -238,6 +238,17 @@ export const RULE_EXAMPLES: RuleExample[] = [
     }),
   },
   {
+    rule: 'yaml-safe-strings',
+    variant: 'an environment variable',
+    path: 'app/pod',
+    field: 'spec.containers[1].env[0].value',
+    received: 'the environment variable "BANNER" to "\\n  served by the writer"',
+    allowed: 'multi-line text must not start with a space, tab or line break',
+    build: chart => sharedVolumePod(chart, p => {
+      p.containers[1].envVariables = { BANNER: kplus.EnvValue.fromValue('\n  served by the writer') };
+    }),
+  },
+  {
     rule: 'init-container-probes',
     path: 'app/pod',
     field: 'initContainers[0].readiness',
