@@ -89,9 +89,18 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
  * that containers added after construction count.
  */
 export function shmMissing(pod: kplus.AbstractPod, shm: kplus.Volume): Violation[] {
-  const lists = [['containers', pod.containers], ['initContainers', pod.initContainers]] as const;
-  return lists.flatMap(([key, containers]) => containers.flatMap((container, i) =>
-    container.mounts.some(m => m.volume === shm && m.path === SHM_PATH) ? [] : [violation('shm-mounted-everywhere', `spec.${key}[${i}].volumeMounts`,
+  const found: Violation[] = [];
+  shmMissingIn(pod.containers, 'containers', shm, found);
+  shmMissingIn(pod.initContainers, 'initContainers', shm, found);
+  return found;
+}
+
+function shmMissingIn(containers: kplus.Container[], key: string, shm: kplus.Volume, found: Violation[]): void {
+  for (let i = 0; i < containers.length; i++) {
+    const container = containers[i];
+    if (container.mounts.some(m => m.volume === shm && m.path === SHM_PATH)) continue;
+    found.push(violation('shm-mounted-everywhere', `spec.${key}[${i}].volumeMounts`,
       `container ${show(container.name)} does not mount the shared memory volume ${show(shm.name)} at ${SHM_PATH}, so it cannot see the shared memory of the others`,
-      `mount it: container.mount('${SHM_PATH}', ipcPod.shmVolume)`)]));
+      `mount it: container.mount('${SHM_PATH}', ipcPod.shmVolume)`));
+  }
 }

@@ -163,12 +163,15 @@ class PodRules implements IValidation {
    * the rules run again only when the Pod has changed in between.
    */
   public validate(): string[] {
-    const shape = podShape(this.pod);
-    if (shape !== this.checkedShape || !sameEnv(this.pod, this.checkedEnv)) {
+    // cdk8s-plus's getters return copies: read them once per pass.
+    const containers = this.pod.containers;
+    const initContainers = this.pod.initContainers;
+    const shape = podShape(this.pod, containers, initContainers);
+    if (shape !== this.checkedShape || !sameEnv(containers, initContainers, this.checkedEnv)) {
       const violations = this.pod._violations(this.requirement);
       this.checkedMessages = violations.length ? violations.map(v => v.message) : NO_MESSAGES;
       this.checkedShape = shape;
-      this.checkedEnv = envValues(this.pod);
+      this.checkedEnv = envValues(containers, initContainers);
     }
     return [...this.checkedMessages];
   }
@@ -179,9 +182,7 @@ class PodRules implements IValidation {
  * only ever adds these (it has no way to remove one), so any change to the pod the rules could
  * see makes this number grow.
  */
-function podShape(pod: kplus.AbstractPod): number {
-  const containers = pod.containers;
-  const initContainers = pod.initContainers;
+function podShape(pod: kplus.AbstractPod, containers: kplus.Container[], initContainers: kplus.Container[]): number {
   let shape = containers.length + initContainers.length + pod.volumes.length;
   for (const c of containers) shape += c.mounts.length + c.ports.length;
   for (const c of initContainers) shape += c.mounts.length + c.ports.length;
@@ -189,29 +190,29 @@ function podShape(pod: kplus.AbstractPod): number {
 }
 
 /** The pod's environment variable values, container by container, in the order rendered. */
-function envValues(pod: kplus.AbstractPod): ReadonlyArray<kplus.EnvValue> {
+function envValues(containers: kplus.Container[], initContainers: kplus.Container[]): ReadonlyArray<kplus.EnvValue> {
   let values: kplus.EnvValue[] | undefined;
-  for (const containers of [pod.containers, pod.initContainers]) {
-    for (const c of containers) {
-      const variables = c.env.variables;
-      for (const name in variables) (values ??= []).push(variables[name]);
-    }
-  }
+  for (const c of containers) values = addEnvValues(c, values);
+  for (const c of initContainers) values = addEnvValues(c, values);
   return values ?? NO_ENV;
+}
+
+function addEnvValues(container: kplus.Container, values: kplus.EnvValue[] | undefined): kplus.EnvValue[] | undefined {
+  const variables = container.env.variables;
+  for (const name in variables) (values ??= []).push(variables[name]);
+  return values;
 }
 
 /**
  * Whether the pod holds the same environment variable values (the same immutable EnvValue
  * objects, in the same places) as `checked`; names only come with values, and only ever add.
  */
-function sameEnv(pod: kplus.AbstractPod, checked: ReadonlyArray<kplus.EnvValue>): boolean {
+function sameEnv(containers: kplus.Container[], initContainers: kplus.Container[], checked: ReadonlyArray<kplus.EnvValue>): boolean {
   let k = 0;
-  for (const containers of [pod.containers, pod.initContainers]) {
-    for (const c of containers) {
-      const variables = c.env.variables;
-      for (const name in variables) {
-        if (variables[name] !== checked[k++]) return false;
-      }
+  for (let i = 0; i < containers.length + initContainers.length; i++) {
+    const variables = (i < containers.length ? containers[i] : initContainers[i - containers.length]).env.variables;
+    for (const name in variables) {
+      if (variables[name] !== checked[k++]) return false;
     }
   }
   return k === checked.length;
