@@ -343,7 +343,7 @@ function checkYamlSafe(violations: Violation[], container: ContainerView, key: C
 /** A string the YAML readers refuse or misread; `what` says where it is and quotes it. */
 function yamlUnsafe(field: string, what: string): Violation {
   return violation('yaml-safe-strings', field, `${what}, which is written to YAML that `
-    + 'podman kube play or kubectl refuse: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
+    + 'podman kube play or kubectl refuse or misread: multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair',
   'start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators');
 }
 

@@ -179,8 +179,8 @@ class PodRules implements IValidation {
 
 /**
  * How much the pod holds: containers, init containers, volumes, mounts and ports. cdk8s-plus
- * only ever adds these (it has no way to remove one), so any change to the pod the rules could
- * see makes this number grow.
+ * only ever adds these (it has no way to remove one), so adding any of them makes this number
+ * grow. Environment variables can also be set again, to a new value: `sameEnv` compares those.
  */
 function podShape(pod: kplus.AbstractPod, containers: kplus.Container[], initContainers: kplus.Container[]): number {
   let shape = containers.length + initContainers.length + pod.volumes.length;
@@ -194,7 +194,8 @@ function envValues(containers: kplus.Container[], initContainers: kplus.Containe
   let values: kplus.EnvValue[] | undefined;
   for (const c of containers) values = addEnvValues(c, values);
   for (const c of initContainers) values = addEnvValues(c, values);
-  return values ?? NO_ENV;
+  // Kept until the next synth: a copy sized to fit (an array grown by push keeps room for 17).
+  return values ? values.slice() : NO_ENV;
 }
 
 function addEnvValues(container: kplus.Container, values: kplus.EnvValue[] | undefined): kplus.EnvValue[] | undefined {

@@ -189,7 +189,7 @@ describe('checkPodSpec: what the API server or kubectl rejects in one container'
     expect(found.map(v => v.field)).toEqual([
       'spec.containers[0].command[2]', 'spec.containers[0].args[0]', 'spec.containers[0].args[2]', 'spec.containers[0].args[3]',
     ]);
-    expect(found[0].message).toBe('spec.containers[0].command[2]: container "a" has the command string "\\nimport os", which is written to YAML that podman kube play or kubectl refuse: '
+    expect(found[0].message).toBe('spec.containers[0].command[2]: container "a" has the command string "\\nimport os", which is written to YAML that podman kube play or kubectl refuse or misread: '
       + 'multi-line text must not start with a space, tab or line break, and no text may hold U+007F to U+009F, U+2028, U+2029, U+FFFE, U+FFFF or half a surrogate pair. '
       + 'fix: start multi-line text on its first character, e.g. with .trimStart(), and drop Unicode line separators (rule yaml-safe-strings)');
   });
