@@ -1,7 +1,7 @@
 // Synth cost of the library's pattern Pods against the same Pods built by hand with cdk8s-plus-27.
 //
-//   npm run bench                  N = 1,000 (30 pairs) and 10,000 (15 pairs)       (~14 min)
-//   npm run bench -- --long        adds N = 20,000 (7 pairs)                         (~24 min)
+//   npm run bench                  N = 1,000 (30 pairs) and 10,000 (15 pairs)       (~10 min)
+//   npm run bench -- --long        adds N = 20,000 (7 pairs)                         (~20 min)
 //   npm run bench -- --quick       SMOKE TEST ONLY: N = 100 and 1,000, 2 pairs      (~20 s)
 //   npm run bench -- --profile     CPU profiles (node --cpu-prof) of --pairs runs (default 1) per variant, with
 //                                  the self time the library adds, by function and by package
