@@ -24,6 +24,9 @@ export interface IpcReadinessOptions {
  *
  * The condition says the object *exists*. Have the producer create it only once it may be used
  * (for shared memory, write it under a temporary name and rename it).
+ *
+ * Readiness objects are immutable. A factory called with the default timing returns one shared
+ * object per condition, so many Pods waiting for the same thing hold one copy.
  */
 export class IpcReadiness {
   /**

@@ -210,10 +210,12 @@ function addEnvValues(container: kplus.Container, values: kplus.EnvValue[] | und
  */
 function sameEnv(containers: kplus.Container[], initContainers: kplus.Container[], checked: ReadonlyArray<kplus.EnvValue>): boolean {
   let k = 0;
-  for (let i = 0; i < containers.length + initContainers.length; i++) {
-    const variables = (i < containers.length ? containers[i] : initContainers[i - containers.length]).env.variables;
-    for (const name in variables) {
-      if (variables[name] !== checked[k++]) return false;
+  for (const list of [containers, initContainers]) {
+    for (const c of list) {
+      const variables = c.env.variables;
+      for (const name in variables) {
+        if (variables[name] !== checked[k++]) return false;
+      }
     }
   }
   return k === checked.length;
