@@ -5,6 +5,8 @@
 //   npm run bench -- --quick       SMOKE TEST ONLY: N = 100 and 1,000, 2 pairs      (~20 s)
 //   npm run bench -- --profile     CPU profiles (node --cpu-prof) of --pairs runs (default 1) per variant, with
 //                                  the self time the library adds, by function and by package
+//   npm run bench -- --instructions  instructions executed (valgrind's callgrind), N = 1,000: repeatable
+//                                  to ~0.1% on a busy machine, with where the library's extra ones run (~5 min)
 //
 // Options: --pairs <k> (every N)  --n <n1,n2,...>  --patterns shared,ipc,sidecar  --lib <dir>
 //          --compare <dir> (repeatable: another compiled build of the library, e.g. a patched
@@ -27,7 +29,7 @@
 // The library is taken from lib/ (compiled JS: nothing is type-checked on the timed path),
 // rebuilt with `npx jsii` first when a file in src/ is newer, and copied to bench/results/ so
 // that a rebuild by someone else during the run cannot change what is measured.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -40,6 +42,8 @@ const ROOT = resolve(BENCH_DIR, '..');
 const RESULTS = join(BENCH_DIR, 'results');
 const CHILD = join(BENCH_DIR, 'synth-app.mjs');
 const TARGETS = { ratio: 1.05, scaling: 11, rss: 1.10 };
+/** --instructions: where the instructions run (V8 internals and builtins, by name). */
+const CATEGORIES = ['optimizing compiler', 'interpreter and inline caches', 'compiled JS', 'builtins', 'GC', 'other'];
 const logged = []; // everything log() printed, also written to <run dir>/output.txt
 
 const { values: opts } = parseArgs({
@@ -47,6 +51,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     long: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    instructions: { type: 'boolean', default: false },
     pairs: { type: 'string' },
     n: { type: 'string' },
     patterns: { type: 'string' },
@@ -64,9 +69,9 @@ if (opts.help) {
   process.exit(0);
 }
 
-const mode = opts.profile ? 'profile' : opts.quick ? 'quick' : opts.long ? 'long' : 'default';
+const mode = opts.profile ? 'profile' : opts.instructions ? 'instructions' : opts.quick ? 'quick' : opts.long ? 'long' : 'default';
 const sizes = opts.n ? opts.n.split(',').map(Number)
-  : mode === 'quick' ? [100, 1000] : mode === 'long' ? [1000, 10000, 20000] : mode === 'profile' ? [10000] : [1000, 10000];
+  : mode === 'quick' ? [100, 1000] : mode === 'long' ? [1000, 10000, 20000] : mode === 'profile' ? [10000] : mode === 'instructions' ? [1000] : [1000, 10000];
 // On a shared machine single pairs range +-10-20% (an A/A run of hand-built against itself:
 // 0.93-1.08), so a median of 7 pairs still moves by several points between runs; the targets are
 // 5%. Enough pairs to resolve that: 30 at N <= 1,000 (short runs), 15 at 10,000, 7 at 20,000.
@@ -91,12 +96,14 @@ const waitScript = createRequire(import.meta.url)(libDir).IpcReadiness.posixShar
 const childEnv = { ...process.env, BENCH_IPC_WAIT_SCRIPT: waitScript };
 
 log(`bench: mode ${mode}${mode === 'quick' ? ' (SMOKE TEST: small N, few pairs; not for comparisons)' : ''}; ` +
-  `N = ${sizes.map(n => `${n} (${mode === 'profile' ? `${Number(opts.pairs ?? 1)} run(s) per variant` : `${pairsFor(n)} pairs`})`).join(', ')}; patterns ${patterns.join(', ')}; ` +
+  `N = ${sizes.map(n => `${n} (${mode === 'profile' ? `${Number(opts.pairs ?? 1)} run(s) per variant` : mode === 'instructions' ? 'one run per variant, under callgrind' : `${pairsFor(n)} pairs`})`).join(', ')}; patterns ${patterns.join(', ')}; ` +
   `time metric ${metric}; library ${relative(ROOT, libDir)}${alts.map(a => `; ${a.label} = ${a.name}`).join('')}`);
 log(`machine: ${machine().line}`);
 
 if (mode === 'profile') {
   profile();
+} else if (mode === 'instructions') {
+  await instructions();
 } else {
   measure();
 }
@@ -405,6 +412,110 @@ function analyze(cpuprofile) {
     }
   }
   return { self, byPackage, libInclusive };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Instructions executed (valgrind's callgrind), not seconds: repeatable to about 0.1% whatever
+ * else the machine is doing, so it resolves differences of a few percent that timing on a
+ * shared machine cannot. Node runs with --single-threaded (GC and the optimizing compiler on
+ * the main thread), so background threads do not make the count depend on scheduling. Counted:
+ * the whole process at N Pods minus the whole process at 1 Pod (start-up and module loading
+ * cancel out), for each variant. Instructions are not time: cache misses, memory bandwidth and
+ * the work other threads do in parallel are not in them; use them to find and compare costs.
+ */
+async function instructions() {
+  if (spawnSync('valgrind', ['--version']).status !== 0) fail('--instructions needs valgrind (Debian: apt-get install valgrind)');
+  const cgDir = join(runDir, 'callgrind');
+  mkdirSync(cgDir, { recursive: true });
+  const variants = ['lib', 'hand', ...alts.map(a => a.label)];
+  const jobs = [];
+  for (const pattern of patterns) {
+    for (const variant of variants) {
+      for (const n of [1, ...sizes]) jobs.push({ pattern, variant, n });
+    }
+  }
+  // Counts do not depend on load: run as many at once as there are CPUs.
+  const width = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || 1;
+  const queue = [...jobs];
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      Object.assign(job, await callgrind(job, cgDir));
+      log(`  ${pad(job.pattern, 7)} ${pad(job.variant, 4)} N=${pad(job.n, 6)} ${(job.ir / 1e6).toFixed(1)}M instructions`);
+    }
+  }));
+  const get = (pattern, variant, n) => jobs.find(j => j.pattern === pattern && j.variant === variant && j.n === n);
+  const lines = [
+    '| pattern | N | variant | instructions (M), N Pods minus 1 Pod | ratio to hand-built | extra per Pod | extra by kind (M): ' + CATEGORIES.join(' / ') + ' |',
+    '|---|---:|---|---:|---:|---:|---|',
+  ];
+  const worst = {};
+  for (const n of sizes) {
+    for (const pattern of patterns) {
+      const hand = get(pattern, 'hand', n);
+      const handBase = get(pattern, 'hand', 1);
+      const handIr = hand.ir - handBase.ir;
+      for (const variant of variants.filter(v => v !== 'hand')) {
+        const run = get(pattern, variant, n);
+        const base = get(pattern, variant, 1);
+        const ir = run.ir - base.ir;
+        const ratio = ir / handIr;
+        if (variant === 'lib' && !(worst[n]?.ratio >= ratio)) worst[n] = { ratio, pattern };
+        const byKind = CATEGORIES.map(c => (((run.byKind[c] - base.byKind[c]) - (hand.byKind[c] - handBase.byKind[c])) / 1e6).toFixed(1)).join(' / ');
+        lines.push(`| ${PATTERN_CLASS[pattern]} | ${n} | ${variant === 'lib' ? 'library' : `${variant} (${alts.find(a => a.label === variant).name})`} | ` +
+          `${(ir / 1e6).toFixed(1)} (hand-built ${(handIr / 1e6).toFixed(1)}) | **${ratio.toFixed(4)}** | ${((ir - handIr) / (n - 1) / 1000).toFixed(1)} K | ${byKind} |`);
+      }
+    }
+  }
+  const table = lines.join('\n');
+  const summary = `instructions: ${sizes.map(n => `ratio_${n}=${worst[n].ratio.toFixed(4)} (${worst[n].pattern})`).join(' ')}`;
+  writeFileSync(join(runDir, 'report.md'), `### instructions run, ${new Date(started).toISOString().slice(0, 10)}\n\nMachine: ${machine().line}.\n\n${table}\n\n\`\`\`\n${summary}\n\`\`\`\n`);
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify({ mode, sizes, patterns, alts, jobs }, null, 2));
+  log('');
+  log(table);
+  log('');
+  log('instructions = callgrind\'s count for the whole process (node --single-threaded) at N Pods minus the same at 1 Pod; ' +
+    `"extra by kind" splits library minus hand-built by where the instructions ran. Took ${((Date.now() - started) / 60000).toFixed(1)} min; ` +
+    `report and callgrind files in ${relative(ROOT, runDir)}`);
+  process.stdout.write(`${summary}\n`);
+}
+
+/** Where instructions run (see CATEGORIES), from the names callgrind_annotate gives. */
+function categoryOf(name) {
+  if (name.includes('[???]')) return 'compiled JS'; // code V8 generated at run time (no symbols)
+  if (name.includes('::compiler::') || name.includes('turboshaft')) return 'optimizing compiler';
+  if (/Scaveng|Marking|MarkCompact|Sweep|Evacuat|Heap::|heap::|Remembered|Pretenur|ConcurrentMarking|MemoryChunk/.test(name)) return 'GC';
+  if (/Builtins_(LoadIC|StoreIC|KeyedLoad|KeyedStore|KeyedHas|DefineNamed|DefineKeyed|LoadGlobal|StoreGlobal|\w*Baseline\w*|\w*Handler|InterpreterEntry)/.test(name)) return 'interpreter and inline caches';
+  if (name.includes('Builtins_')) return 'builtins';
+  return 'other';
+}
+
+function callgrind({ pattern, variant, n }, cgDir) {
+  const alt = alts.find(a => a.label === variant);
+  const out = join(cgDir, `${pattern}-${variant}-${n}.callgrind`);
+  const args = ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`,
+    process.execPath, '--single-threaded', CHILD, '--variant', alt ? 'lib' : variant, '--pattern', pattern, '--n', String(n),
+    '--lib', alt ? alt.dir : libDir, '--bare'];
+  return new Promise((done) => {
+    const child = spawn('valgrind', args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (status) => {
+      if (status !== 0) fail(`callgrind ${variant} ${pattern} N=${n} failed (status ${status}):\n${stderr.slice(-2000)}`);
+      const byKind = Object.fromEntries(CATEGORIES.map(c => [c, 0]));
+      let ir = 0;
+      const annotated = execFileSync('callgrind_annotate', ['--threshold=100', out], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      for (const line of annotated.split('\n')) {
+        const m = line.match(/^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/);
+        if (!m) continue;
+        const count = Number(m[1].replace(/,/g, ''));
+        if (m[2].includes('PROGRAM TOTALS')) { ir = count; continue; }
+        byKind[categoryOf(m[2])] += count;
+      }
+      done({ ir, byKind });
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,14 +2,15 @@
 // pattern, synthesized with `app.synthYaml()`. Started by run.mjs; prints one JSON line.
 //
 //   node bench/synth-app.mjs --variant lib|hand --pattern shared|ipc|sidecar --n 1000
-//        [--lib <dir with the compiled library>] [--out <file for the normalized YAML>]
+//        [--lib <dir with the compiled library>] [--out <file for the normalized YAML>] [--bare]
 //
 // Timed (ms, performance.now()): `loadMs` requiring cdk8s, cdk8s-plus-27 (and the library for
 // `lib`); `buildMs` constructing the App, Chart and Pods; `synthMs` app.synthYaml();
 // `endMs` time since the process started, at the end of synth; `*CpuMs` the same phases in CPU
 // time (user + system, all threads). `maxRssKB` is the process's peak resident set (getrusage)
 // read right after synth, with the YAML still alive. Then, untimed: `retainedKB`, the heap still
-// in use after a forced full GC (App, Pods and YAML alive), and the YAML normalized and hashed.
+// in use after a forced full GC (App, Pods and YAML alive), and the YAML normalized and hashed;
+// --bare leaves these out (run.mjs --instructions counts the whole process).
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ const { values: opts } = parseArgs({
     n: { type: 'string' },
     lib: { type: 'string' },
     out: { type: 'string' },
+    bare: { type: 'boolean', default: false },
   },
 });
 const n = Number(opts.n);
@@ -53,6 +55,11 @@ const yaml = app.synthYaml();
 const t3 = performance.now();
 const cpu3 = process.cpuUsage();
 const maxRssKB = process.resourceUsage().maxRSS;
+
+if (opts.bare) {
+  process.stdout.write(JSON.stringify({ variant: opts.variant, pattern: opts.pattern, n, yamlBytes: yaml.length }) + '\n');
+  process.exit(0);
+}
 
 // Untimed diagnostics: the heap still reachable (App, Pods and YAML) after a full GC.
 v8.setFlagsFromString('--expose-gc');

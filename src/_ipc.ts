@@ -88,19 +88,28 @@ export function applyIpc(scope: Construct, pod: kplus.AbstractPod, props: IpcPro
  * own /dev/shm and cannot see the shared memory the others create. Read at synth time, so
  * that containers added after construction count.
  */
-export function shmMissing(pod: kplus.AbstractPod, shm: kplus.Volume): Violation[] {
-  const found: Violation[] = [];
-  shmMissingIn(pod.containers, 'containers', shm, found);
-  shmMissingIn(pod.initContainers, 'initContainers', shm, found);
-  return found;
+export function shmMissing(pod: kplus.AbstractPod, shm: kplus.Volume): ReadonlyArray<Violation> {
+  let found = shmMissingIn(pod.containers, 'containers', shm, undefined);
+  found = shmMissingIn(pod.initContainers, 'initContainers', shm, found);
+  return found ?? NO_VIOLATIONS;
 }
 
-function shmMissingIn(containers: kplus.Container[], key: string, shm: kplus.Volume, found: Violation[]): void {
+// Plain loops, no closures: this runs for every Pod on every synth.
+function shmMissingIn(containers: kplus.Container[], key: string, shm: kplus.Volume, found: Violation[] | undefined): Violation[] | undefined {
   for (let i = 0; i < containers.length; i++) {
     const container = containers[i];
-    if (container.mounts.some(m => m.volume === shm && m.path === SHM_PATH)) continue;
-    found.push(violation('shm-mounted-everywhere', `spec.${key}[${i}].volumeMounts`,
+    if (mountsShm(container, shm)) continue;
+    (found ??= []).push(violation('shm-mounted-everywhere', `spec.${key}[${i}].volumeMounts`,
       `container ${show(container.name)} does not mount the shared memory volume ${show(shm.name)} at ${SHM_PATH}, so it cannot see the shared memory of the others`,
       `mount it: container.mount('${SHM_PATH}', ipcPod.shmVolume)`));
   }
+  return found;
+}
+
+function mountsShm(container: kplus.Container, shm: kplus.Volume): boolean {
+  const mounts = container.mounts;
+  for (let j = 0; j < mounts.length; j++) {
+    if (mounts[j].volume === shm && mounts[j].path === SHM_PATH) return true;
+  }
+  return false;
 }

@@ -378,17 +378,71 @@ function normalizePath(path: string): string {
 }
 
 /**
+ * What one validation pass read of a pod, for telling the next pass whether the pod changed:
+ * its shape (the number of containers, init containers, volumes, mounts and ports; cdk8s-plus
+ * only ever adds these, it has no way to remove one) and its environment variable values (a
+ * variable can be set again, to a new value, without changing any count).
+ */
+export class PodReading {
+  /** The shape, counted while describing. */
+  public shape = 0;
+  /** The environment variable values, container by container, in the order rendered. */
+  private env: kplus.EnvValue[] | undefined;
+
+  /** Records an environment variable value, while describing. */
+  public addEnv(value: kplus.EnvValue): void {
+    (this.env ??= []).push(value);
+  }
+
+  /** Ends the reading: kept until the next synth, as a copy sized to fit (an array grown by push keeps room for 17). */
+  public done(): this {
+    if (this.env) this.env = this.env.slice();
+    return this;
+  }
+
+  /**
+   * Whether `pod` still has this shape and the same (immutable) EnvValue objects in the same
+   * places: one pass over cdk8s-plus's objects, reading each copying getter once.
+   */
+  public matches(pod: kplus.AbstractPod): boolean {
+    const containers = pod.containers;
+    const initContainers = pod.initContainers;
+    const env = this.env;
+    let shape = containers.length + initContainers.length + pod.volumes.length;
+    let k = 0;
+    for (let i = 0, n = containers.length + initContainers.length; i < n; i++) {
+      const c = i < containers.length ? containers[i] : initContainers[i - containers.length];
+      shape += c.mounts.length + c.ports.length;
+      // Object.values, not for-in: V8 compiles for-in into far more code, and this runs on every synth.
+      const values = Object.values(c.env.variables);
+      for (let j = 0; j < values.length; j++) {
+        if (env === undefined || values[j] !== env[k++]) return false;
+      }
+    }
+    return shape === this.shape && k === (env?.length ?? 0);
+  }
+}
+
+/**
  * Describes a cdk8s-plus pod (or any workload's pod template) as the rules' view, walking
  * cdk8s-plus's own container, port, mount and volume objects instead of rendering the spec.
  * Size limits are not read here (cdk8s-plus keeps them private): patterns check the `Size`
- * they are given with `sizeLimitViolation`.
+ * they are given with `sizeLimitViolation`. `reading`, if given, records what was read.
  */
-export function describePod(pod: kplus.AbstractPod): PodSpecView {
+export function describePod(pod: kplus.AbstractPod, reading?: PodReading): PodSpecView {
+  // Plain loops into array literals, not .map: V8 tracks what a literal holds, and .map's arrays
+  // change their elements kind after the fact (deoptimizing code that read them).
+  const podContainers = pod.containers;
+  const podInitContainers = pod.initContainers;
+  const podVolumes = pod.volumes;
   // Volumes as cdk8s-plus renders them: the ones mounted (in container order), then the added ones.
   const volumes = new Volumes();
-  const containers = pod.containers.map(c => describeContainer(c, volumes));
-  const initContainers = pod.initContainers.map(c => describeContainer(c, volumes));
-  for (const volume of pod.volumes) volumes.add(volume);
+  const containers: ContainerView[] = [];
+  for (let i = 0; i < podContainers.length; i++) containers.push(describeContainer(podContainers[i], volumes, reading));
+  const initContainers: ContainerView[] = [];
+  for (let i = 0; i < podInitContainers.length; i++) initContainers.push(describeContainer(podInitContainers[i], volumes, reading));
+  for (let i = 0; i < podVolumes.length; i++) volumes.add(podVolumes[i]);
+  if (reading) reading.shape += podContainers.length + podInitContainers.length + podVolumes.length;
   return { containers, initContainers, volumes: volumes.views() };
 }
 
@@ -399,7 +453,10 @@ class Volumes {
   private duplicates?: kplus.Volume[];
 
   public add(volume: kplus.Volume): void {
-    const existing = this.unique.find(v => v.name === volume.name);
+    let existing: kplus.Volume | undefined;
+    for (let i = 0; i < this.unique.length && !existing; i++) {
+      if (this.unique[i].name === volume.name) existing = this.unique[i];
+    }
     if (!existing) {
       this.unique.push(volume);
     } else if (existing !== volume) {
@@ -413,37 +470,49 @@ class Volumes {
    * throws on it mid-synth): keep both so the rule reports it with a path, before any output.
    */
   public views(): VolumeView[] {
-    const views: VolumeView[] = this.unique.map(volume => ({ name: volume.name }));
+    const views: VolumeView[] = [];
+    for (let i = 0; i < this.unique.length; i++) views.push({ name: this.unique[i].name });
     for (const volume of this.duplicates ?? []) views.push({ name: volume.name });
     return views;
   }
 }
 
-function describeContainer(container: kplus.Container, volumes: Volumes): ContainerView {
+function describeContainer(container: kplus.Container, volumes: Volumes, reading: PodReading | undefined): ContainerView {
   const mounts = container.mounts;
-  const volumeMounts = new Array<{ name: string; mountPath: string; subPath?: string }>(mounts.length);
+  const ports = container.ports;
+  if (reading) reading.shape += mounts.length + ports.length;
+  const volumeMounts: Array<{ name: string; mountPath: string; subPath?: string }> = [];
   for (let j = 0; j < mounts.length; j++) {
     const m = mounts[j];
     volumes.add(m.volume);
-    volumeMounts[j] = { name: m.volume.name, mountPath: m.path, subPath: m.subPath };
+    volumeMounts.push({ name: m.volume.name, mountPath: m.path, subPath: m.subPath });
+  }
+  const portViews: Array<{ containerPort: number; protocol?: string; name?: string; hostPort?: number }> = [];
+  for (let j = 0; j < ports.length; j++) {
+    const p = ports[j];
+    portViews.push({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort });
   }
   return {
     name: container.name,
     image: container.image,
     command: container.command,
     args: container.args,
-    ports: container.ports.map(p => ({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort })),
+    ports: portViews,
     volumeMounts,
-    env: describeEnv(container.env.variables),
+    env: describeEnv(container.env.variables, reading),
   };
 }
 
 /** Environment variables as cdk8s-plus renders them: in the order added, values from secrets and config maps without a value. */
-function describeEnv(variables: Record<string, kplus.EnvValue>): ContainerView['env'] {
-  let env: Array<{ name: string; value?: string }> | undefined;
-  for (const name in variables) {
-    const value = variables[name].value;
-    (env ??= []).push({ name, value: typeof value === 'string' ? value : undefined });
+function describeEnv(variables: Record<string, kplus.EnvValue>, reading: PodReading | undefined): ContainerView['env'] {
+  const names = Object.keys(variables);
+  if (!names.length) return undefined;
+  const env: Array<{ name: string; value?: string }> = [];
+  for (let j = 0; j < names.length; j++) {
+    const variable = variables[names[j]];
+    reading?.addEnv(variable);
+    const value = variable.value;
+    env.push({ name: names[j], value: typeof value === 'string' ? value : undefined });
   }
   return env;
 }

@@ -95,20 +95,39 @@ export function applySharedVolumes(
  * A shared volume that fewer than two containers mount shares nothing: almost always a forgotten mount.
  * Read at synth time, so that containers and mounts added after construction count.
  */
-export function unsharedVolumes(pod: kplus.AbstractPod, volumes: ReadonlyArray<kplus.Volume>, declaredAt?: ReadonlyArray<number>): Violation[] {
-  if (!volumes.length) return [];
+export function unsharedVolumes(pod: kplus.AbstractPod, volumes: ReadonlyArray<kplus.Volume>,
+  declaredAt?: ReadonlyArray<number>): ReadonlyArray<Violation> {
+  if (!volumes.length) return NO_VIOLATIONS;
   // Containers, not mounts (nor names): one container mounting a volume twice shares it with nobody.
-  const containers = [...pod.initContainers, ...pod.containers];
-  const mounts = containers.map(c => c.mounts);
-  const found: Violation[] = [];
-  volumes.forEach((volume, k) => {
-    const users = containers.filter((_, c) => mounts[c].some(m => m.volume === volume));
-    if (users.length >= 2) return;
-    found.push(violation('shared-volume-shared', `volumes[${declaredAt?.[k] ?? k}] (volume ${show(volume.name)})`,
-      `a shared volume must be mounted by at least 2 containers, ${users.length ? `only ${show(users[0].name)} mounts it` : 'none mounts it'}`,
+  // Plain loops, no closures: this runs for every Pod on every synth.
+  const initContainers = pod.initContainers;
+  const containers = pod.containers;
+  let found: Violation[] | undefined;
+  for (let k = 0; k < volumes.length; k++) {
+    const volume = volumes[k];
+    let users = 0;
+    let firstUser: kplus.Container | undefined;
+    for (let i = 0, n = initContainers.length + containers.length; i < n && users < 2; i++) {
+      const container = i < initContainers.length ? initContainers[i] : containers[i - initContainers.length];
+      if (mountsVolume(container, volume)) {
+        users++;
+        firstUser ??= container;
+      }
+    }
+    if (users >= 2) continue;
+    (found ??= []).push(violation('shared-volume-shared', `volumes[${declaredAt?.[k] ?? k}] (volume ${show(volume.name)})`,
+      `a shared volume must be mounted by at least 2 containers, ${firstUser ? `only ${show(firstUser.name)} mounts it` : 'none mounts it'}`,
       'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume'));
-  });
-  return found;
+  }
+  return found ?? NO_VIOLATIONS;
+}
+
+function mountsVolume(container: kplus.Container, volume: kplus.Volume): boolean {
+  const mounts = container.mounts;
+  for (let j = 0; j < mounts.length; j++) {
+    if (mounts[j].volume === volume) return true;
+  }
+  return false;
 }
 
 /**

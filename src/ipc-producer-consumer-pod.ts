@@ -88,7 +88,9 @@ export class IpcProducerConsumerPod extends MultiContainerPod {
 
   /** @internal */
   protected _patternViolations(): ReadonlyArray<Violation> {
-    return this.shmVolume ? [...this.buildViolations, ...shmMissing(this, this.shmVolume)] : this.buildViolations;
+    if (!this.shmVolume) return this.buildViolations;
+    const missing = shmMissing(this, this.shmVolume);
+    return this.buildViolations.length ? [...this.buildViolations, ...missing] : missing;
   }
 }
 

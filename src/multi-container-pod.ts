@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IValidation } from 'constructs';
 import { addContainer } from './_containers';
-import { checkPodSpec, ContainerCountRequirement, describePod, NO_VIOLATIONS, Violation } from './_pod-rules';
+import { checkPodSpec, ContainerCountRequirement, describePod, NO_VIOLATIONS, PodReading, Violation } from './_pod-rules';
 
 /**
  * Pod options shared by every multi-container pattern, as cdk8s-plus names them.
@@ -132,8 +132,11 @@ export abstract class MultiContainerPod extends kplus.Pod {
    * Everything wrong with the Pod, in message order.
    * @internal
    */
-  public _violations(requirement: ContainerCountRequirement): Violation[] {
-    return [...this.initContainerViolations, ...checkPodSpec(describePod(this), requirement), ...this._patternViolations()];
+  public _violations(requirement: ContainerCountRequirement, reading?: PodReading): Violation[] {
+    const violations = checkPodSpec(describePod(this, reading), requirement);
+    const pattern = this._patternViolations();
+    if (!this.initContainerViolations.length && !pattern.length) return violations;
+    return [...this.initContainerViolations, ...violations, ...pattern];
   }
 
   /**
@@ -150,10 +153,8 @@ export abstract class MultiContainerPod extends kplus.Pod {
  * pattern's input: at 10,000 Pods every retained byte per Pod shows in synth's GC time.
  */
 class PodRules implements IValidation {
-  /** The Pod's shape when last checked (see `podShape`), -1 before the first check. */
-  private checkedShape = -1;
-  /** The environment variable values when last checked: a variable can be set again, to a new value. */
-  private checkedEnv: ReadonlyArray<kplus.EnvValue> = NO_ENV;
+  /** What the last full check read (shape and environment values), undefined before it. */
+  private checked?: PodReading;
   private checkedMessages: ReadonlyArray<string> = NO_MESSAGES;
 
   constructor(private readonly pod: MultiContainerPod, private readonly requirement: ContainerCountRequirement) {}
@@ -163,63 +164,14 @@ class PodRules implements IValidation {
    * the rules run again only when the Pod has changed in between.
    */
   public validate(): string[] {
-    // cdk8s-plus's getters return copies: read them once per pass.
-    const containers = this.pod.containers;
-    const initContainers = this.pod.initContainers;
-    const shape = podShape(this.pod, containers, initContainers);
-    if (shape !== this.checkedShape || !sameEnv(containers, initContainers, this.checkedEnv)) {
-      const violations = this.pod._violations(this.requirement);
+    if (this.checked === undefined || !this.checked.matches(this.pod)) {
+      const reading = new PodReading();
+      const violations = this.pod._violations(this.requirement, reading);
       this.checkedMessages = violations.length ? violations.map(v => v.message) : NO_MESSAGES;
-      this.checkedShape = shape;
-      this.checkedEnv = envValues(containers, initContainers);
+      this.checked = reading.done();
     }
-    return [...this.checkedMessages];
+    return this.checkedMessages.slice();
   }
 }
 
-/**
- * How much the pod holds: containers, init containers, volumes, mounts and ports. cdk8s-plus
- * only ever adds these (it has no way to remove one), so adding any of them makes this number
- * grow. Environment variables can also be set again, to a new value: `sameEnv` compares those.
- */
-function podShape(pod: kplus.AbstractPod, containers: kplus.Container[], initContainers: kplus.Container[]): number {
-  let shape = containers.length + initContainers.length + pod.volumes.length;
-  for (const c of containers) shape += c.mounts.length + c.ports.length;
-  for (const c of initContainers) shape += c.mounts.length + c.ports.length;
-  return shape;
-}
-
-/** The pod's environment variable values, container by container, in the order rendered. */
-function envValues(containers: kplus.Container[], initContainers: kplus.Container[]): ReadonlyArray<kplus.EnvValue> {
-  let values: kplus.EnvValue[] | undefined;
-  for (const c of containers) values = addEnvValues(c, values);
-  for (const c of initContainers) values = addEnvValues(c, values);
-  // Kept until the next synth: a copy sized to fit (an array grown by push keeps room for 17).
-  return values ? values.slice() : NO_ENV;
-}
-
-function addEnvValues(container: kplus.Container, values: kplus.EnvValue[] | undefined): kplus.EnvValue[] | undefined {
-  const variables = container.env.variables;
-  for (const name in variables) (values ??= []).push(variables[name]);
-  return values;
-}
-
-/**
- * Whether the pod holds the same environment variable values (the same immutable EnvValue
- * objects, in the same places) as `checked`; names only come with values, and only ever add.
- */
-function sameEnv(containers: kplus.Container[], initContainers: kplus.Container[], checked: ReadonlyArray<kplus.EnvValue>): boolean {
-  let k = 0;
-  for (const list of [containers, initContainers]) {
-    for (const c of list) {
-      const variables = c.env.variables;
-      for (const name in variables) {
-        if (variables[name] !== checked[k++]) return false;
-      }
-    }
-  }
-  return k === checked.length;
-}
-
-const NO_ENV: ReadonlyArray<kplus.EnvValue> = Object.freeze([]);
 const NO_MESSAGES: ReadonlyArray<string> = Object.freeze([]);

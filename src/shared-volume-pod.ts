@@ -126,7 +126,8 @@ export class SharedVolumePod extends MultiContainerPod {
 
   /** @internal */
   protected _patternViolations(): ReadonlyArray<Violation> {
-    return [...this.buildViolations, ...unsharedVolumes(this, this.sharedVolumes, this.declaredAt)];
+    const unshared = unsharedVolumes(this, this.sharedVolumes, this.declaredAt);
+    return this.buildViolations.length ? [...this.buildViolations, ...unshared] : unshared;
   }
 }
 
