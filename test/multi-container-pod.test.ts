@@ -34,6 +34,22 @@ describe('a Pod changed between two synths is checked again', () => {
     expect(synthError(chart)).toMatch(/\[test\/pod\] spec\.containers\[1\]\.ports\[0\]\.containerPort: .*8080.* \(rule port-unique-in-pod\)/);
   });
 
+  test('an added volume that no container mounts', () => {
+    const chart = Testing.chart();
+    const svp = new SharedVolumePod(chart, 'pod', { containers: [writer, reader] });
+    synthPod(chart);
+    svp.addVolume(kplus.Volume.fromEmptyDir(svp, 'scratch', 'Scratch_Space'));
+    expect(synthError(chart)).toContain('[test/pod] spec.volumes[1].name: volume name "Scratch_Space" must consist of lowercase letters');
+  });
+
+  test('an added init container', () => {
+    const chart = Testing.chart();
+    const svp = new SharedVolumePod(chart, 'pod', { containers: [writer, reader] });
+    synthPod(chart);
+    svp.addInitContainer({ name: 'reader', image: 'busybox:1.36' });
+    expect(synthError(chart)).toContain('[test/pod] spec.initContainers[0].name: container name "reader" is already used by spec.containers[1]');
+  });
+
   test('an added container that does not mount /dev/shm', () => {
     const chart = Testing.chart();
     const ipc = new IpcProducerConsumerPod(chart, 'pod', {
