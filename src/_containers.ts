@@ -85,3 +85,15 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     ports: keepsPortNumber ? rest : ports,
   }));
 }
+
+/**
+ * Whether `container` mounts `volume` (at `path`, if given). A plain loop, no closure: the
+ * patterns' synth-time checks call it for every container of every Pod.
+ */
+export function mountsVolume(container: kplus.Container, volume: kplus.Volume, path?: string): boolean {
+  const mounts = container.mounts;
+  for (let j = 0; j < mounts.length; j++) {
+    if (mounts[j].volume === volume && (path === undefined || mounts[j].path === path)) return true;
+  }
+  return false;
+}

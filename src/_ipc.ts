@@ -1,7 +1,7 @@
 // The IPC producer/consumer pattern, applied to any cdk8s-plus pod.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer, withOverrides } from './_containers';
+import { addContainer, mountsVolume, withOverrides } from './_containers';
 import { NO_VIOLATIONS, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { IpcProducerConsumerPodProps } from './ipc-producer-consumer-pod';
 import { StartupGate } from './ipc-readiness';
@@ -98,18 +98,10 @@ export function shmMissing(pod: kplus.AbstractPod, shm: kplus.Volume): ReadonlyA
 function shmMissingIn(containers: kplus.Container[], key: string, shm: kplus.Volume, found: Violation[] | undefined): Violation[] | undefined {
   for (let i = 0; i < containers.length; i++) {
     const container = containers[i];
-    if (mountsShm(container, shm)) continue;
+    if (mountsVolume(container, shm, SHM_PATH)) continue;
     (found ??= []).push(violation('shm-mounted-everywhere', `spec.${key}[${i}].volumeMounts`,
       `container ${show(container.name)} does not mount the shared memory volume ${show(shm.name)} at ${SHM_PATH}, so it cannot see the shared memory of the others`,
       `mount it: container.mount('${SHM_PATH}', ipcPod.shmVolume)`));
   }
   return found;
-}
-
-function mountsShm(container: kplus.Container, shm: kplus.Volume): boolean {
-  const mounts = container.mounts;
-  for (let j = 0; j < mounts.length; j++) {
-    if (mounts[j].volume === shm && mounts[j].path === SHM_PATH) return true;
-  }
-  return false;
 }

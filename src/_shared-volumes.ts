@@ -1,7 +1,7 @@
 // The shared-volume pattern, applied to any cdk8s-plus pod (Pod today, a workload's pod template later).
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer, withOverrides } from './_containers';
+import { addContainer, mountsVolume, withOverrides } from './_containers';
 import { dnsLabelProblem, missingVolume, NO_VIOLATIONS, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { SharedMount, SharedVolume, SharedVolumeContainerProps } from './shared-volume-pod';
 
@@ -120,14 +120,6 @@ export function unsharedVolumes(pod: kplus.AbstractPod, volumes: ReadonlyArray<k
       'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume'));
   }
   return found ?? NO_VIOLATIONS;
-}
-
-function mountsVolume(container: kplus.Container, volume: kplus.Volume): boolean {
-  const mounts = container.mounts;
-  for (let j = 0; j < mounts.length; j++) {
-    if (mounts[j].volume === volume) return true;
-  }
-  return false;
 }
 
 /**
