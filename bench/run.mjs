@@ -6,7 +6,7 @@
 //   npm run bench -- --profile     CPU profiles (node --cpu-prof) of --pairs runs (default 1) per variant, with
 //                                  the self time the library adds, by function and by package
 //   npm run bench -- --instructions  instructions executed (valgrind's callgrind), N = 1,000: repeatable
-//                                  to ~0.1% on a busy machine, with where the library's extra ones run (~5 min)
+//                                  to ~0.3% on a busy machine, with where the library's extra ones run (~5 min)
 //
 // Options: --pairs <k> (every N)  --n <n1,n2,...>  --patterns shared,ipc,sidecar  --lib <dir>
 //          --compare <dir> (repeatable: another compiled build of the library, e.g. a patched
