@@ -384,7 +384,10 @@ function normalizePath(path: string): string {
  * variable can be set again, to a new value, without changing any count).
  */
 export class PodReading {
-  /** The shape, counted while describing. */
+  /**
+   * The shape, counted while describing (`describePod` and `matches` count the same things; were
+   * they to differ, every pass would only check again).
+   */
   public shape = 0;
   /** The environment variable values, container by container, in the order rendered. */
   private env: kplus.EnvValue[] | undefined;

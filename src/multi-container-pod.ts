@@ -130,6 +130,7 @@ export abstract class MultiContainerPod extends kplus.Pod {
 
   /**
    * Everything wrong with the Pod, in message order.
+   * @param reading records what was read of the Pod, for the memo of the next validation pass
    * @internal
    */
   public _violations(requirement: ContainerCountRequirement, reading?: PodReading): Violation[] {
