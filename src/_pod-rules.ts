@@ -1,11 +1,11 @@
-// Cross-container rules for a Pod spec, in Kubernetes' own shape and field paths.
+// Cross-container rules for a Pod spec, in Kubernetes' own field paths.
 //
-// The rules take the subset of a PodSpec they need (the same JSON a Pod, or the pod
-// template of a Deployment/StatefulSet/Job/DaemonSet, renders to), so they apply to any
-// workload and to manifests this library did not write. `describePod` builds that subset
-// cheaply from cdk8s-plus objects, without rendering the Pod a second time.
+// `PodChecker` holds the rules; it is fed facts in spec order by whoever reads the Pod:
+// `checkPodSpec` reads the subset of a PodSpec the rules need (the same JSON a Pod, or the pod
+// template of a Deployment/StatefulSet/Job/DaemonSet, renders to, so the rules apply to
+// manifests this library did not write), and `checkPod` (./_pod-check) reads cdk8s-plus's own
+// objects, without rendering the Pod or copying it into that JSON shape first.
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 
 /** The part of a container spec the rules read. */
 export interface ContainerView {
@@ -162,7 +162,8 @@ function checkName(rules: NameRules, name: string | undefined, seen: Map<string,
   }
 }
 
-type ContainerKey = 'containers' | 'initContainers';
+/** Where a container is in the spec. */
+export type ContainerKey = 'containers' | 'initContainers';
 
 // Where things are, as numbers while checking (no strings are built unless a rule fails).
 const volumeField = (i: number) => `spec.volumes[${i}]`;
@@ -171,21 +172,9 @@ const containerField = (code: number) => (code >= 0 ? `spec.containers[${code}]`
 const fieldOf = (key: ContainerKey, i: number) => `spec.${key}[${i}]`;
 const portFieldOf = (key: ContainerKey, i: number, j: number) => `spec.${key}[${i}].ports[${j}]`;
 const mountFieldOf = (key: ContainerKey, i: number, j: number) => `spec.${key}[${i}].volumeMounts[${j}]`;
-const labelOf = (container: ContainerView) => `container ${show(container.name)}`;
+const labelOf = (name: string | undefined) => `container ${show(name)}`;
 const BLANK = /^\s*$/;
 const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
-
-/** The state of one checkPodSpec run, shared by its helpers. */
-interface Check {
-  readonly violations: Violation[];
-  readonly containers: ReadonlyArray<ContainerView>;
-  readonly volumeNames: Map<string, number>;
-  readonly containerNames: Map<string, number>;
-  /** Port key ("80/TCP") to the app container and port index that declared it first. */
-  // Made on first use: most Pods have one port or none.
-  portOwners?: Map<string, readonly [number, number]>;
-  hostPortOwners?: Map<string, readonly [number, number]>;
-}
 
 /** A pattern's demand on the number of app containers. */
 export interface ContainerCountRequirement {
@@ -198,146 +187,197 @@ export interface ContainerCountRequirement {
 }
 
 /**
- * Runs every cross-container rule over a Pod spec and returns all violations, in spec order.
- * One pass over containers, ports, mounts and volumes: linear in the size of the spec. The
- * common case (no violation) builds no strings: it runs twice per Pod on every synth.
+ * The cross-container rules, fed one fact at a time in spec order: the Pod's volumes, then each
+ * container (`container`, then its strings, environment, ports and mounts). Whoever reads the
+ * Pod (a raw spec in `checkPodSpec`, cdk8s-plus objects in `checkPod`) feeds it, so the rules
+ * exist once and no intermediate copy of the Pod is built. Linear in the size of the spec, and
+ * the common case (no violation) builds no strings: it runs for every Pod on every synth.
  */
-export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequirement): Violation[] {
-  const violations: Violation[] = [];
-  const containers = spec.containers ?? [];
-  const initContainers = spec.initContainers ?? [];
+export class PodChecker {
+  /** Everything found so far, in spec order. */
+  public readonly violations: Violation[] = [];
+  private readonly volumeNames = new Map<string, number>();
+  private readonly containerNames = new Map<string, number>();
+  /** The app containers' names by index, to name the first owner of a port. */
+  private readonly appContainerNames: Array<string | undefined> = [];
+  // Port key ("80/TCP") to the app container and port index that declared it first. Made on
+  // first use: most Pods have one port or none.
+  private portOwners?: Map<string, readonly [number, number]>;
+  private hostPortOwners?: Map<string, readonly [number, number]>;
+  // The container being fed, and what its ports and mounts used so far.
+  private key: ContainerKey = 'containers';
+  private index = 0;
+  private name: string | undefined;
+  private portNames?: Set<string>;
+  private mountPaths?: Map<string, number>;
 
-  if (requirement && containers.length < requirement.min) {
-    violations.push(violation('container-count', 'spec.containers',
-      `${requirement.why} needs at least ${requirement.min} containers, received ${containers.length}`, requirement.fix));
+  /**
+   * @param appContainers the number of app containers
+   * @param requirement the pattern's demand on that number, if any
+   */
+  constructor(appContainers: number, requirement?: ContainerCountRequirement) {
+    if (requirement && appContainers < requirement.min) {
+      this.violations.push(violation('container-count', 'spec.containers',
+        `${requirement.why} needs at least ${requirement.min} containers, received ${appContainers}`, requirement.fix));
+    }
   }
 
-  // Volumes: unique DNS-1123 names, valid emptyDir size limits.
-  const volumeNames = new Map<string, number>();
-  const volumes = spec.volumes ?? [];
-  for (let i = 0; i < volumes.length; i++) {
-    const volume = volumes[i];
-    checkName(NAME_RULES.volume, volume.name, volumeNames, i, volumeField, violations);
-    const sizeLimit = volume.emptyDir?.sizeLimit;
+  /** Volume i: a unique DNS-1123 name, and a valid emptyDir size limit. */
+  public volume(i: number, name: string | undefined, sizeLimit?: string | number): void {
+    checkName(NAME_RULES.volume, name, this.volumeNames, i, volumeField, this.violations);
     if (sizeLimit !== undefined) {
       const v = quantityViolation(`${volumeField(i)}.emptyDir.sizeLimit`, sizeLimit);
-      if (v) violations.push(v);
+      if (v) this.violations.push(v);
     }
   }
 
-  // Containers: names unique across app and init containers; ports unique across app containers
-  // (they share one network namespace); mounts unique per container and of existing volumes.
-  const check: Check = { violations, containers, volumeNames, containerNames: new Map(), portOwners: undefined, hostPortOwners: undefined };
-  for (let i = 0; i < containers.length; i++) checkContainer(check, containers[i], 'containers', i);
-  for (let i = 0; i < initContainers.length; i++) checkContainer(check, initContainers[i], 'initContainers', i);
-  return violations;
-}
-
-function checkContainer(check: Check, container: ContainerView, key: ContainerKey, i: number): void {
-  const { violations } = check;
-  checkName(NAME_RULES.container, container.name, check.containerNames, key === 'containers' ? i : -1 - i, containerField, violations);
-  if (container.image !== undefined && BLANK.test(container.image)) {
-    violations.push(violation('image-set', `${fieldOf(key, i)}.image`, `${labelOf(container)} has an empty image, received ${show(container.image)}`,
-      'set the image to run, e.g. "nginx:1.27"'));
+  /** Starts container i of `key`: a name unique across app and init containers, and an image. */
+  public container(key: ContainerKey, i: number, name: string | undefined, image: string | undefined): void {
+    this.key = key;
+    this.index = i;
+    this.name = name;
+    this.portNames = undefined;
+    this.mountPaths = undefined;
+    if (key === 'containers') this.appContainerNames[i] = name;
+    checkName(NAME_RULES.container, name, this.containerNames, key === 'containers' ? i : -1 - i, containerField, this.violations);
+    if (image !== undefined && BLANK.test(image)) {
+      this.violations.push(violation('image-set', `${fieldOf(key, i)}.image`, `${labelOf(name)} has an empty image, received ${show(image)}`,
+        'set the image to run, e.g. "nginx:1.27"'));
+    }
   }
-  if (container.command) checkYamlSafe(violations, container, key, i, 'command', container.command);
-  if (container.args) checkYamlSafe(violations, container, key, i, 'args', container.args);
-  const env = container.env;
-  if (env) {
-    for (let j = 0; j < env.length; j++) {
-      const value = env[j].value;
-      if (value !== undefined && YAML_UNSAFE.test(value)) {
-        violations.push(yamlUnsafe(`${fieldOf(key, i)}.env[${j}].value`, `${labelOf(container)} sets the environment variable ${show(env[j].name)} to ${excerpt(value)}`));
+
+  /** The container's command and args: strings the YAML readers must take back as written. */
+  public texts(command: ReadonlyArray<string> | undefined, args: ReadonlyArray<string> | undefined): void {
+    const n = command ? command.length : 0;
+    for (let j = 0, m = n + (args ? args.length : 0); j < m; j++) {
+      const text = j < n ? command![j] : args![j - n];
+      if (YAML_UNSAFE.test(text)) {
+        const what = j < n ? 'command' : 'args';
+        this.violations.push(yamlUnsafe(`${fieldOf(this.key, this.index)}.${what}[${j < n ? j : j - n}]`, `${labelOf(this.name)} has the ${what} string ${excerpt(text)}`));
       }
     }
   }
 
-  const ports = container.ports ?? [];
-  let portNames: Set<string> | undefined;
-  for (let j = 0; j < ports.length; j++) {
-    const port = ports[j];
-    const protocol = port.protocol ?? 'TCP';
-    if (!isPortNumber(port.containerPort)) portRange(violations, container, `${portFieldOf(key, i, j)}.containerPort`, port.containerPort);
-    if (port.hostPort !== undefined && !isPortNumber(port.hostPort)) portRange(violations, container, `${portFieldOf(key, i, j)}.hostPort`, port.hostPort);
-    if (port.name !== undefined) {
-      if (port.name.length > 15 || !PORT_NAME.test(port.name)) {
+  /** Environment variable j of the container (`value` undefined when it comes from a secret, config map, ...). */
+  public env(j: number, name: string | undefined, value: string | undefined): void {
+    if (value !== undefined && YAML_UNSAFE.test(value)) {
+      this.violations.push(yamlUnsafe(`${fieldOf(this.key, this.index)}.env[${j}].value`,
+        `${labelOf(this.name)} sets the environment variable ${show(name)} to ${excerpt(value)}`));
+    }
+  }
+
+  /**
+   * Port j of the container: in range, validly and uniquely named, and (app containers share one
+   * network namespace) not declared by another app container, nor its host port asked for twice.
+   */
+  public port(j: number, containerPort: number | undefined, protocol = 'TCP', name?: string, hostPort?: number): void {
+    const { violations, key, index: i } = this;
+    if (!isPortNumber(containerPort)) this.portRange(`${portFieldOf(key, i, j)}.containerPort`, containerPort);
+    if (hostPort !== undefined && !isPortNumber(hostPort)) this.portRange(`${portFieldOf(key, i, j)}.hostPort`, hostPort);
+    if (name !== undefined) {
+      if (name.length > 15 || !PORT_NAME.test(name)) {
         violations.push(violation('port-name-valid', `${portFieldOf(key, i, j)}.name`,
-          `${labelOf(container)} names a port ${show(port.name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
+          `${labelOf(this.name)} names a port ${show(name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
           'use a name such as "http" or "metrics"'));
       }
-      portNames ??= new Set();
-      if (portNames.has(port.name)) {
-        violations.push(violation('port-name-unique', `${portFieldOf(key, i, j)}.name`, `${labelOf(container)} declares the port name ${show(port.name)} twice`,
+      this.portNames ??= new Set();
+      if (this.portNames.has(name)) {
+        violations.push(violation('port-name-unique', `${portFieldOf(key, i, j)}.name`, `${labelOf(this.name)} declares the port name ${show(name)} twice`,
           'give each port of a container its own name'));
       }
-      portNames.add(port.name);
+      this.portNames.add(name);
     }
     // Init containers run before the app containers, so their ports never collide with them.
-    if (key === 'containers' && port.containerPort !== undefined) {
-      const portKey = `${port.containerPort}/${protocol}`;
-      check.portOwners ??= new Map();
-      const owner = check.portOwners.get(portKey);
+    if (key === 'containers' && containerPort !== undefined) {
+      const portKey = `${containerPort}/${protocol}`;
+      this.portOwners ??= new Map();
+      const owner = this.portOwners.get(portKey);
       if (owner) {
         violations.push(violation('port-unique-in-pod', `${portFieldOf(key, i, j)}.containerPort`,
-          `${labelOf(container)} declares port ${portKey}, which ${portOwner(check, owner)} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
+          `${labelOf(this.name)} declares port ${portKey}, which ${this.portOwner(owner)} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
           'give one of the containers another port (a sidecar reaches the main container on localhost:<its port>)'));
       } else {
-        check.portOwners.set(portKey, [i, j]);
+        this.portOwners.set(portKey, [i, j]);
       }
     }
-    if (key === 'containers' && port.hostPort !== undefined) {
-      const hostKey = `${port.hostPort}/${protocol}`;
-      check.hostPortOwners ??= new Map();
-      const owner = check.hostPortOwners.get(hostKey);
+    if (key === 'containers' && hostPort !== undefined) {
+      const hostKey = `${hostPort}/${protocol}`;
+      this.hostPortOwners ??= new Map();
+      const owner = this.hostPortOwners.get(hostKey);
       if (owner) {
         violations.push(violation('host-port-unique', `${portFieldOf(key, i, j)}.hostPort`,
-          `${labelOf(container)} asks for host port ${hostKey}, which ${portOwner(check, owner)} already asks for; a node port can be bound once`,
+          `${labelOf(this.name)} asks for host port ${hostKey}, which ${this.portOwner(owner)} already asks for; a node port can be bound once`,
           'give one of the containers another hostPort, or none'));
       } else {
-        check.hostPortOwners.set(hostKey, [i, j]);
+        this.hostPortOwners.set(hostKey, [i, j]);
       }
     }
   }
 
-  const mounts = container.volumeMounts ?? [];
-  let mountPaths: Map<string, number> | undefined;
-  for (let j = 0; j < mounts.length; j++) {
-    const mount = mounts[j];
-    if (mount.mountPath === undefined || !mount.mountPath.startsWith('/')) {
+  /** Volume mount j of the container: an absolute path, used once, a safe sub-path, a volume of the Pod. */
+  public mount(j: number, volumeName: string | undefined, mountPath: string | undefined, subPath?: string): void {
+    const { violations, key, index: i } = this;
+    if (mountPath === undefined || !mountPath.startsWith('/')) {
       violations.push(violation('mount-path-valid', `${mountFieldOf(key, i, j)}.mountPath`,
-        `${labelOf(container)} mounts volume ${show(mount.name)} at ${show(mount.mountPath)}, which is not an absolute path`,
+        `${labelOf(this.name)} mounts volume ${show(volumeName)} at ${show(mountPath)}, which is not an absolute path`,
         'mount at an absolute path such as "/data"'));
     }
-    if (mount.subPath !== undefined && (mount.subPath.startsWith('/') || DOT_DOT_SEGMENT.test(mount.subPath))) {
+    if (subPath !== undefined && (subPath.startsWith('/') || DOT_DOT_SEGMENT.test(subPath))) {
       violations.push(violation('mount-sub-path-valid', `${mountFieldOf(key, i, j)}.subPath`,
-        `${labelOf(container)} mounts the sub-path ${show(mount.subPath)} of volume ${show(mount.name)}; a sub-path must be relative and must not contain '..'`,
+        `${labelOf(this.name)} mounts the sub-path ${show(subPath)} of volume ${show(volumeName)}; a sub-path must be relative and must not contain '..'`,
         'use a relative path inside the volume such as "site/html"'));
     }
-    if (mount.mountPath !== undefined) {
-      const path = normalizePath(mount.mountPath);
-      mountPaths ??= new Map();
-      const first = mountPaths.get(path);
+    if (mountPath !== undefined) {
+      const path = normalizePath(mountPath);
+      this.mountPaths ??= new Map();
+      const first = this.mountPaths.get(path);
       if (first !== undefined) {
         violations.push(violation('mount-path-unique', `${mountFieldOf(key, i, j)}.mountPath`,
-          `${labelOf(container)} mounts ${show(mount.mountPath)} twice (also at ${fieldOf(key, i)}.volumeMounts[${first}])`,
+          `${labelOf(this.name)} mounts ${show(mountPath)} twice (also at ${fieldOf(key, i)}.volumeMounts[${first}])`,
           'mount each path once per container; use subPath or another path to mount a second volume'));
       } else {
-        mountPaths.set(path, j);
+        this.mountPaths.set(path, j);
       }
     }
-    if (mount.name === undefined || !check.volumeNames.has(mount.name)) {
-      violations.push(missingVolume(`${mountFieldOf(key, i, j)}.name`, container.name, mount.name, [...check.volumeNames.keys()]));
+    if (volumeName === undefined || !this.volumeNames.has(volumeName)) {
+      violations.push(missingVolume(`${mountFieldOf(key, i, j)}.name`, this.name, volumeName, [...this.volumeNames.keys()]));
     }
+  }
+
+  private portRange(field: string, value: number | undefined): void {
+    this.violations.push(violation('port-range', field, `${labelOf(this.name)} declares port ${show(value)}, ports must be whole numbers from 1 to 65535`,
+      'use a port number between 1 and 65535'));
+  }
+
+  private portOwner([i, j]: readonly [number, number]): string {
+    return `${labelOf(this.appContainerNames[i])} (spec.containers[${i}].ports[${j}])`;
   }
 }
 
-function checkYamlSafe(violations: Violation[], container: ContainerView, key: ContainerKey, i: number, what: 'command' | 'args', texts: ReadonlyArray<string>): void {
-  for (let j = 0; j < texts.length; j++) {
-    const text = texts[j];
-    if (YAML_UNSAFE.test(text)) {
-      violations.push(yamlUnsafe(`${fieldOf(key, i)}.${what}[${j}]`, `${labelOf(container)} has the ${what} string ${excerpt(text)}`));
-    }
-  }
+/**
+ * Runs every cross-container rule over a raw Pod spec (the JSON a Pod, or a workload's pod
+ * template, renders to) and returns all violations, in spec order.
+ */
+export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequirement): Violation[] {
+  const containers = spec.containers ?? [];
+  const initContainers = spec.initContainers ?? [];
+  const checker = new PodChecker(containers.length, requirement);
+  const volumes = spec.volumes ?? [];
+  for (let i = 0; i < volumes.length; i++) checker.volume(i, volumes[i].name, volumes[i].emptyDir?.sizeLimit);
+  for (let i = 0; i < containers.length; i++) feedContainer(checker, containers[i], 'containers', i);
+  for (let i = 0; i < initContainers.length; i++) feedContainer(checker, initContainers[i], 'initContainers', i);
+  return checker.violations;
+}
+
+function feedContainer(checker: PodChecker, container: ContainerView, key: ContainerKey, i: number): void {
+  checker.container(key, i, container.name, container.image);
+  checker.texts(container.command, container.args);
+  const env = container.env ?? [];
+  for (let j = 0; j < env.length; j++) checker.env(j, env[j].name, env[j].value);
+  const ports = container.ports ?? [];
+  for (let j = 0; j < ports.length; j++) checker.port(j, ports[j].containerPort, ports[j].protocol, ports[j].name, ports[j].hostPort);
+  const mounts = container.volumeMounts ?? [];
+  for (let j = 0; j < mounts.length; j++) checker.mount(j, mounts[j].name, mounts[j].mountPath, mounts[j].subPath);
 }
 
 /** A string the YAML readers refuse or misread; `what` says where it is and quotes it. */
@@ -356,15 +396,6 @@ function isPortNumber(value: number | undefined): boolean {
   return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
-function portRange(violations: Violation[], container: ContainerView, field: string, value: number | undefined): void {
-  violations.push(violation('port-range', field, `${labelOf(container)} declares port ${show(value)}, ports must be whole numbers from 1 to 65535`,
-    'use a port number between 1 and 65535'));
-}
-
-function portOwner(check: Check, [i, j]: readonly [number, number]): string {
-  return `${labelOf(check.containers[i])} (spec.containers[${i}].ports[${j}])`;
-}
-
 /** The violation for a mount that names a volume the Pod does not have. */
 export function missingVolume(field: string, containerName: string | undefined, volumeName: string | undefined, known: string[]): Violation {
   const allowed = known.length ? `the Pod's volumes are ${known.map(show).join(', ')}` : 'the Pod has no volumes';
@@ -375,147 +406,4 @@ export function missingVolume(field: string, containerName: string | undefined, 
 
 function normalizePath(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') : path;
-}
-
-/**
- * What one validation pass read of a pod, for telling the next pass whether the pod changed:
- * its shape (the number of containers, init containers, volumes, mounts and ports; cdk8s-plus
- * only ever adds these, it has no way to remove one) and its environment variable values (a
- * variable can be set again, to a new value, without changing any count).
- */
-export class PodReading {
-  /**
-   * The shape, counted while describing (`describePod` and `matches` count the same things; were
-   * they to differ, every pass would only check again).
-   */
-  public shape = 0;
-  /** The environment variable values, container by container, in the order rendered. */
-  private env: kplus.EnvValue[] | undefined;
-
-  /** Records an environment variable value, while describing. */
-  public addEnv(value: kplus.EnvValue): void {
-    (this.env ??= []).push(value);
-  }
-
-  /** Ends the reading: kept until the next synth, as a copy sized to fit (an array grown by push keeps room for 17). */
-  public done(): this {
-    if (this.env) this.env = this.env.slice();
-    return this;
-  }
-
-  /**
-   * Whether `pod` still has this shape and the same (immutable) EnvValue objects in the same
-   * places: one pass over cdk8s-plus's objects, reading each copying getter once.
-   */
-  public matches(pod: kplus.AbstractPod): boolean {
-    const containers = pod.containers;
-    const initContainers = pod.initContainers;
-    const env = this.env;
-    let shape = containers.length + initContainers.length + pod.volumes.length;
-    let k = 0;
-    for (let i = 0, n = containers.length + initContainers.length; i < n; i++) {
-      const c = i < containers.length ? containers[i] : initContainers[i - containers.length];
-      shape += c.mounts.length + c.ports.length;
-      // Object.values, not for-in: V8 compiles for-in into far more code, and this runs on every synth.
-      const values = Object.values(c.env.variables);
-      for (let j = 0; j < values.length; j++) {
-        if (env === undefined || values[j] !== env[k++]) return false;
-      }
-    }
-    return shape === this.shape && k === (env?.length ?? 0);
-  }
-}
-
-/**
- * Describes a cdk8s-plus pod (or any workload's pod template) as the rules' view, walking
- * cdk8s-plus's own container, port, mount and volume objects instead of rendering the spec.
- * Size limits are not read here (cdk8s-plus keeps them private): patterns check the `Size`
- * they are given with `sizeLimitViolation`. `reading`, if given, records what was read.
- */
-export function describePod(pod: kplus.AbstractPod, reading?: PodReading): PodSpecView {
-  // Plain loops into array literals, not .map: V8 tracks what a literal holds, and .map's arrays
-  // change their elements kind after the fact (deoptimizing code that read them).
-  const podContainers = pod.containers;
-  const podInitContainers = pod.initContainers;
-  const podVolumes = pod.volumes;
-  // Volumes as cdk8s-plus renders them: the ones mounted (in container order), then the added ones.
-  const volumes = new Volumes();
-  const containers: ContainerView[] = [];
-  for (let i = 0; i < podContainers.length; i++) containers.push(describeContainer(podContainers[i], volumes, reading));
-  const initContainers: ContainerView[] = [];
-  for (let i = 0; i < podInitContainers.length; i++) initContainers.push(describeContainer(podInitContainers[i], volumes, reading));
-  for (let i = 0; i < podVolumes.length; i++) volumes.add(podVolumes[i]);
-  if (reading) reading.shape += podContainers.length + podInitContainers.length + podVolumes.length;
-  return { containers, initContainers, volumes: volumes.views() };
-}
-
-/** The volumes of a pod by name, as cdk8s-plus collects them. */
-class Volumes {
-  // Arrays, not a Map: a pod has a handful of volumes, and this runs for every Pod on every synth.
-  private readonly unique: kplus.Volume[] = [];
-  private duplicates?: kplus.Volume[];
-
-  public add(volume: kplus.Volume): void {
-    let existing: kplus.Volume | undefined;
-    for (let i = 0; i < this.unique.length && !existing; i++) {
-      if (this.unique[i].name === volume.name) existing = this.unique[i];
-    }
-    if (!existing) {
-      this.unique.push(volume);
-    } else if (existing !== volume) {
-      this.duplicates ??= [];
-      if (!this.duplicates.includes(volume)) this.duplicates.push(volume);
-    }
-  }
-
-  /**
-   * Two different volume objects with one name would both reach the rendered spec (cdk8s-plus
-   * throws on it mid-synth): keep both so the rule reports it with a path, before any output.
-   */
-  public views(): VolumeView[] {
-    const views: VolumeView[] = [];
-    for (let i = 0; i < this.unique.length; i++) views.push({ name: this.unique[i].name });
-    for (const volume of this.duplicates ?? []) views.push({ name: volume.name });
-    return views;
-  }
-}
-
-function describeContainer(container: kplus.Container, volumes: Volumes, reading: PodReading | undefined): ContainerView {
-  const mounts = container.mounts;
-  const ports = container.ports;
-  if (reading) reading.shape += mounts.length + ports.length;
-  const volumeMounts: Array<{ name: string; mountPath: string; subPath?: string }> = [];
-  for (let j = 0; j < mounts.length; j++) {
-    const m = mounts[j];
-    volumes.add(m.volume);
-    volumeMounts.push({ name: m.volume.name, mountPath: m.path, subPath: m.subPath });
-  }
-  const portViews: Array<{ containerPort: number; protocol?: string; name?: string; hostPort?: number }> = [];
-  for (let j = 0; j < ports.length; j++) {
-    const p = ports[j];
-    portViews.push({ containerPort: p.number, protocol: p.protocol, name: p.name, hostPort: p.hostPort });
-  }
-  return {
-    name: container.name,
-    image: container.image,
-    command: container.command,
-    args: container.args,
-    ports: portViews,
-    volumeMounts,
-    env: describeEnv(container.env.variables, reading),
-  };
-}
-
-/** Environment variables as cdk8s-plus renders them: in the order added, values from secrets and config maps without a value. */
-function describeEnv(variables: Record<string, kplus.EnvValue>, reading: PodReading | undefined): ContainerView['env'] {
-  const names = Object.keys(variables);
-  if (!names.length) return undefined;
-  const env: Array<{ name: string; value?: string }> = [];
-  for (let j = 0; j < names.length; j++) {
-    const variable = variables[names[j]];
-    reading?.addEnv(variable);
-    const value = variable.value;
-    env.push({ name: names[j], value: typeof value === 'string' ? value : undefined });
-  }
-  return env;
 }

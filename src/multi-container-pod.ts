@@ -2,7 +2,8 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IValidation } from 'constructs';
 import { addContainer } from './_containers';
-import { checkPodSpec, ContainerCountRequirement, describePod, NO_VIOLATIONS, PodReading, Violation } from './_pod-rules';
+import { checkPod, PodReading } from './_pod-check';
+import { ContainerCountRequirement, NO_VIOLATIONS, Violation } from './_pod-rules';
 
 /**
  * Pod options shared by every multi-container pattern, as cdk8s-plus names them.
@@ -130,11 +131,10 @@ export abstract class MultiContainerPod extends kplus.Pod {
 
   /**
    * Everything wrong with the Pod, in message order.
-   * @param reading records what was read of the Pod, for the memo of the next validation pass
    * @internal
    */
-  public _violations(requirement: ContainerCountRequirement, reading?: PodReading): Violation[] {
-    const violations = checkPodSpec(describePod(this, reading), requirement);
+  public _violations(requirement: ContainerCountRequirement): Violation[] {
+    const violations = checkPod(this, requirement);
     const pattern = this._patternViolations();
     if (!this.initContainerViolations.length && !pattern.length) return violations;
     return [...this.initContainerViolations, ...violations, ...pattern];
@@ -150,28 +150,31 @@ export abstract class MultiContainerPod extends kplus.Pod {
 }
 
 /**
- * The synth-time check of a pattern Pod. It holds no closures and no per-Pod copies of the
- * pattern's input: at 10,000 Pods every retained byte per Pod shows in synth's GC time.
+ * The synth-time check of a pattern Pod: a reading of the Pod (to tell whether it changed since
+ * the last check) that keeps the messages found. It holds no closures and no per-Pod copies of
+ * the pattern's input: at 10,000 Pods every retained byte per Pod shows in synth's GC time.
  */
-class PodRules implements IValidation {
-  /** What the last full check read (shape and environment values), undefined before it. */
-  private checked?: PodReading;
-  private checkedMessages: ReadonlyArray<string> = NO_MESSAGES;
+class PodRules extends PodReading implements IValidation {
+  /** The messages of the last check; undefined before it ends (so a check that threw is made again). */
+  private messages?: ReadonlyArray<string>;
 
-  constructor(private readonly pod: MultiContainerPod, private readonly requirement: ContainerCountRequirement) {}
+  constructor(private readonly pod: MultiContainerPod, private readonly requirement: ContainerCountRequirement) {
+    super();
+  }
 
   /**
    * cdk8s validates every construct twice per synth (App.synth/synthYaml, then Chart.toJson):
    * the rules run again only when the Pod has changed in between.
    */
   public validate(): string[] {
-    if (this.checked === undefined || !this.checked.matches(this.pod)) {
-      const reading = new PodReading();
-      const violations = this.pod._violations(this.requirement, reading);
-      this.checkedMessages = violations.length ? violations.map(v => v.message) : NO_MESSAGES;
-      this.checked = reading.done();
+    // Every load and call here runs in every pass, so later passes run code V8 has seen run.
+    let messages = this.messages;
+    if (this.update(this.pod) || messages === undefined) {
+      this.messages = undefined;
+      const violations = this.pod._violations(this.requirement);
+      messages = this.messages = violations.length ? violations.map(v => v.message) : NO_MESSAGES;
     }
-    return this.checkedMessages.slice();
+    return messages.slice();
   }
 }
 

@@ -112,6 +112,17 @@ test('a valid Pod is checked once for both validation passes of a synth', () => 
   expect(check).toHaveBeenCalledTimes(1);
 });
 
+test('a check that ended in an exception is made again by the next pass, not taken as passed', () => {
+  const chart = Testing.chart();
+  const svp = new SharedVolumePod(chart, 'pod', { containers: [writer, { ...reader, name: 'writer' }] });
+  const check = jest.spyOn(svp, '_violations').mockImplementationOnce(() => {
+    throw new Error('unexpected');
+  });
+  expect(() => Testing.synth(chart)).toThrow('unexpected');
+  expect(synthError(chart)).toContain('[test/pod] spec.containers[1].name: container name "writer" is already used by spec.containers[0]');
+  expect(check).toHaveBeenCalledTimes(2);
+});
+
 test('a subclass with no rules of its own still gets the shared ones', () => {
   class TwoContainerPod extends MultiContainerPod {
     constructor(scope: Construct, id: string) {
