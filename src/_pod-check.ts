@@ -77,7 +77,8 @@ class Volumes {
   public check(checker: PodChecker): void {
     const unique = this.unique;
     for (let i = 0; i < unique.length; i++) checker.volume(i, unique[i].name);
-    const duplicates = this.duplicates ?? [];
+    const duplicates = this.duplicates;
+    if (!duplicates) return;
     for (let i = 0; i < duplicates.length; i++) checker.volume(unique.length + i, duplicates[i].name);
   }
 }
@@ -121,7 +122,7 @@ export class PodReading {
     if (env === undefined && sameShape && sameCount) return false;
     this.shape = shape;
     // A copy sized to fit (an array grown by push keeps room for 17), kept until the next synth.
-    this.env = env?.slice() ?? (k === kept.length ? kept : kept.slice(0, k));
+    this.env = env?.slice() ?? (sameCount ? kept : kept.slice(0, k));
     return true;
   }
 }
