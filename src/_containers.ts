@@ -2,7 +2,10 @@
 // path, first problem only): what it would throw on is left out and reported as a violation, so
 // synth reports every problem at once, with the field.
 import * as kplus from 'cdk8s-plus-27';
-import { show, violation, Violation } from './_pod-rules';
+import { Construct } from 'constructs';
+import { show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { podSpecPath, WorkloadChecks } from './_workload';
+import { PatternContainerProps } from './pattern-container';
 
 /**
  * `props` with `overrides` applied, as a new object. Object.assign rather than a spread: V8
@@ -30,6 +33,7 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     return pod.addContainer(props);
   }
   if (fieldIndex !== undefined) field = `${field}[${fieldIndex}]`;
+  const spec = podSpecPath(pod);
   const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
   // cdk8s-plus names an unnamed init container init-<i>: say so in messages.
   const name = props.name ?? (kind === 'initContainers' ? `init-${index}` : undefined);
@@ -41,7 +45,7 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   const seenNumbers = new Set<string>();
   const seenNames = new Set<string>();
   const ports = declared.filter((port, j) => {
-    const portField = `spec.${kind}[${index}].ports[${j}]`;
+    const portField = `${spec}.${kind}[${index}].ports[${j}]`;
     const key = `${port.number}/${port.protocol ?? 'TCP'}`;
     if (seenNumbers.has(key)) {
       found.push(violation('port-unique-in-pod', `${portField}.containerPort`, `${label} declares port ${key} twice`,
@@ -96,4 +100,31 @@ export function mountsVolume(container: kplus.Container, volume: kplus.Volume, p
     if (mounts[j].volume === volume && (path === undefined || mounts[j].path === path)) return true;
   }
   return false;
+}
+
+/**
+ * Adds a pattern's container to `workload` (as `addContainer` does) with its scratch volumes,
+ * and tells the workload's checks when it keeps running: a Job cannot complete beside it.
+ * `scope` holds the volume constructs.
+ */
+export function addPatternContainer(scope: Construct, workload: kplus.AbstractPod, props: PatternContainerProps, found: Violation[],
+  field: string, fieldIndex?: number): kplus.Container {
+  const container = addContainer(workload, props, found, field, fieldIndex);
+  const where = fieldIndex === undefined ? field : `${field}[${fieldIndex}]`;
+  (props.scratchMounts ?? []).forEach((scratch, j) => {
+    const sizeProblem = scratch.sizeLimit && sizeLimitViolation(`${where}.scratchMounts[${j}].sizeLimit`, scratch.sizeLimit);
+    if (sizeProblem) found.push(sizeProblem);
+    const name = scratch.volume ?? `${container.name}-scratch-${j}`;
+    const volume = kplus.Volume.fromEmptyDir(scope, `${where}.scratchMounts[${j}]`, name, {
+      medium: scratch.medium,
+      sizeLimit: sizeProblem ? undefined : scratch.sizeLimit,
+    });
+    container.mount(scratch.path, volume);
+  });
+  const serves = container.ports.length > 0;
+  if (props.longRunning ?? serves) {
+    WorkloadChecks.of(workload).markLongRunning(container,
+      props.longRunning ? 'it is declared `longRunning: true`' : `it declares port ${container.ports[0].number}, so it is taken for a server`);
+  }
+  return container;
 }

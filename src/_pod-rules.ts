@@ -16,6 +16,8 @@ export interface ContainerView {
   readonly ports?: ReadonlyArray<{ readonly containerPort?: number; readonly protocol?: string; readonly name?: string; readonly hostPort?: number }>;
   readonly volumeMounts?: ReadonlyArray<{ readonly name?: string; readonly mountPath?: string; readonly subPath?: string }>;
   readonly env?: ReadonlyArray<{ readonly name?: string; readonly value?: string }>;
+  /** `Always` on an init container makes it a native sidecar (Kubernetes >= 1.29). */
+  readonly restartPolicy?: string;
 }
 
 /** The part of a volume spec the rules read. */
@@ -67,7 +69,11 @@ export type RuleId =
   | 'ipc-consumer-command'
   | 'ipc-producer-post-start'
   | 'shm-mounted-everywhere'
-  | 'localhost-main-port';
+  | 'localhost-main-port'
+  // Workload rules (checked once per workload, for its kind).
+  | 'workload-restart-policy'
+  | 'job-long-running-helper'
+  | 'statefulset-service-ports';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // IANA_SVC_NAME: at most 15 lowercase letters, digits and single inner '-', with at least one letter.
@@ -143,35 +149,15 @@ const NAME_RULES = {
 /** What the name rules say about a kind of name. */
 type NameRules = typeof NAME_RULES[keyof typeof NAME_RULES];
 
-/**
- * A name must be a DNS-1123 label and unique among `seen` (which it joins, with `code`: where
- * it is, turned into a field path by `fieldOf` only when a message needs it).
- */
-function checkName(rules: NameRules, name: string | undefined, seen: Map<string, number>, code: number,
-  fieldOf: (code: number) => string, violations: Violation[]): void {
-  const problem = dnsLabelProblem(name);
-  if (problem) violations.push(violation(rules.dnsRule, `${fieldOf(code)}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
-  if (name !== undefined) {
-    const first = seen.get(name);
-    if (first !== undefined) {
-      violations.push(violation(rules.uniqueRule, `${fieldOf(code)}.name`,
-        `${rules.kind} name ${show(name)} is already used by ${fieldOf(first)}${rules.scope}`, rules.uniqueFix));
-    } else {
-      seen.set(name, code);
-    }
-  }
-}
-
 /** Where a container is in the spec. */
 export type ContainerKey = 'containers' | 'initContainers';
 
 // Where things are, as numbers while checking (no strings are built unless a rule fails).
-const volumeField = (i: number) => `spec.volumes[${i}]`;
+// `spec` is where the pod spec is in the kind's YAML: `spec` for a Pod, `spec.template.spec` for
+// a Deployment, `spec.jobTemplate.spec.template.spec` for a CronJob.
 /** App container i is coded i, init container i is coded -1 - i. */
-const containerField = (code: number) => (code >= 0 ? `spec.containers[${code}]` : `spec.initContainers[${-1 - code}]`);
-const fieldOf = (key: ContainerKey, i: number) => `spec.${key}[${i}]`;
-const portFieldOf = (key: ContainerKey, i: number, j: number) => `spec.${key}[${i}].ports[${j}]`;
-const mountFieldOf = (key: ContainerKey, i: number, j: number) => `spec.${key}[${i}].volumeMounts[${j}]`;
+const containerCode = (key: ContainerKey, i: number) => (key === 'containers' ? i : -1 - i);
+const containerField = (spec: string, code: number) => (code >= 0 ? `${spec}.containers[${code}]` : `${spec}.initContainers[${-1 - code}]`);
 const labelOf = (name: string | undefined) => `container ${show(name)}`;
 const BLANK = /^\s*$/;
 const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
@@ -190,158 +176,183 @@ export interface ContainerCountRequirement {
  * The cross-container rules, fed one fact at a time in spec order: the Pod's volumes, then each
  * container (`container`, then its strings, environment, ports and mounts). Whoever reads the
  * Pod (a raw spec in `checkPodSpec`, cdk8s-plus objects in `checkPod`) feeds it, so the rules
- * exist once and no intermediate copy of the Pod is built. Linear in the size of the spec, and
- * the common case (no violation) builds no strings: it runs for every Pod on every synth.
+ * exist once and no intermediate copy of the Pod is built. Linear in the size of the spec.
  */
 export class PodChecker {
   /** Everything found so far, in spec order. */
   public readonly violations: Violation[] = [];
   private readonly volumeNames = new Map<string, number>();
   private readonly containerNames = new Map<string, number>();
-  /** The app containers' names by index, to name the first owner of a port. */
-  private readonly appContainerNames: Array<string | undefined> = [];
-  // Port key ("80/TCP") to the app container and port index that declared it first. Made on
-  // first use: most Pods have one port or none.
-  private portOwners?: Map<string, readonly [number, number]>;
-  private hostPortOwners?: Map<string, readonly [number, number]>;
+  /** The containers' names by code, to name the first owner of a port. */
+  private readonly namesByCode = new Map<number, string | undefined>();
+  // Port key ("80/TCP") to the container (code) and port index that declared it first.
+  private readonly portOwners = new Map<string, readonly [number, number]>();
+  private readonly hostPortOwners = new Map<string, readonly [number, number]>();
   // The container being fed, and what its ports and mounts used so far.
-  private key: ContainerKey = 'containers';
-  private index = 0;
+  private field = '';
+  private code = 0;
   private name: string | undefined;
-  private portNames?: Set<string>;
-  private mountPaths?: Map<string, number>;
+  /** Whether the container being fed runs beside the app containers (an app container or a native sidecar). */
+  private sharesPortSpace = false;
+  private portNames = new Set<string>();
+  private mountPaths = new Map<string, number>();
 
   /**
+   * @param spec where the pod spec is in the YAML of the workload's kind, e.g. `spec.template.spec`
    * @param appContainers the number of app containers
    * @param requirement the pattern's demand on that number, if any
    */
-  constructor(appContainers: number, requirement?: ContainerCountRequirement) {
+  constructor(private readonly spec: string, appContainers: number, requirement?: ContainerCountRequirement) {
     if (requirement && appContainers < requirement.min) {
-      this.violations.push(violation('container-count', 'spec.containers',
+      this.violations.push(violation('container-count', `${spec}.containers`,
         `${requirement.why} needs at least ${requirement.min} containers, received ${appContainers}`, requirement.fix));
     }
   }
 
   /** Volume i: a unique DNS-1123 name, and a valid emptyDir size limit. */
   public volume(i: number, name: string | undefined, sizeLimit?: string | number): void {
-    checkName(NAME_RULES.volume, name, this.volumeNames, i, volumeField, this.violations);
+    const field = `${this.spec}.volumes[${i}]`;
+    this.checkName(NAME_RULES.volume, name, this.volumeNames, i, field, first => `${this.spec}.volumes[${first}]`);
     if (sizeLimit !== undefined) {
-      const v = quantityViolation(`${volumeField(i)}.emptyDir.sizeLimit`, sizeLimit);
+      const v = quantityViolation(`${field}.emptyDir.sizeLimit`, sizeLimit);
       if (v) this.violations.push(v);
     }
   }
 
-  /** Starts container i of `key`: a name unique across app and init containers, and an image. */
-  public container(key: ContainerKey, i: number, name: string | undefined, image: string | undefined): void {
-    this.key = key;
-    this.index = i;
+  /**
+   * Starts container i of `key`: a name unique across app and init containers, and an image.
+   * `nativeSidecar`: an init container with `restartPolicy: Always`, which keeps running beside
+   * the app containers and so shares their port space.
+   */
+  public container(key: ContainerKey, i: number, name: string | undefined, image: string | undefined, nativeSidecar = false): void {
+    this.field = `${this.spec}.${key}[${i}]`;
+    this.code = containerCode(key, i);
     this.name = name;
-    this.portNames = undefined;
-    this.mountPaths = undefined;
-    if (key === 'containers') this.appContainerNames[i] = name;
-    checkName(NAME_RULES.container, name, this.containerNames, key === 'containers' ? i : -1 - i, containerField, this.violations);
+    this.sharesPortSpace = key === 'containers' || nativeSidecar;
+    this.portNames = new Set();
+    this.mountPaths = new Map();
+    this.namesByCode.set(this.code, name);
+    this.checkName(NAME_RULES.container, name, this.containerNames, this.code, this.field, first => containerField(this.spec, first));
     if (image !== undefined && BLANK.test(image)) {
-      this.violations.push(violation('image-set', `${fieldOf(key, i)}.image`, `${labelOf(name)} has an empty image, received ${show(image)}`,
+      this.violations.push(violation('image-set', `${this.field}.image`, `${labelOf(name)} has an empty image, received ${show(image)}`,
         'set the image to run, e.g. "nginx:1.27"'));
     }
   }
 
   /** The container's command and args: strings the YAML readers must take back as written. */
   public texts(command: ReadonlyArray<string> | undefined, args: ReadonlyArray<string> | undefined): void {
-    const n = command ? command.length : 0;
-    for (let j = 0, m = n + (args ? args.length : 0); j < m; j++) {
-      const text = j < n ? command![j] : args![j - n];
-      if (YAML_UNSAFE.test(text)) {
-        const what = j < n ? 'command' : 'args';
-        this.violations.push(yamlUnsafe(`${fieldOf(this.key, this.index)}.${what}[${j < n ? j : j - n}]`, `${labelOf(this.name)} has the ${what} string ${excerpt(text)}`));
-      }
+    for (const [what, texts] of [['command', command], ['args', args]] as const) {
+      texts?.forEach((text, j) => {
+        if (YAML_UNSAFE.test(text)) {
+          this.violations.push(yamlUnsafe(`${this.field}.${what}[${j}]`, `${labelOf(this.name)} has the ${what} string ${excerpt(text)}`));
+        }
+      });
     }
   }
 
   /** Environment variable j of the container (`value` undefined when it comes from a secret, config map, ...). */
   public env(j: number, name: string | undefined, value: string | undefined): void {
     if (value !== undefined && YAML_UNSAFE.test(value)) {
-      this.violations.push(yamlUnsafe(`${fieldOf(this.key, this.index)}.env[${j}].value`,
+      this.violations.push(yamlUnsafe(`${this.field}.env[${j}].value`,
         `${labelOf(this.name)} sets the environment variable ${show(name)} to ${excerpt(value)}`));
     }
   }
 
   /**
-   * Port j of the container: in range, validly and uniquely named, and (app containers share one
-   * network namespace) not declared by another app container, nor its host port asked for twice.
+   * Port j of the container: in range, validly and uniquely named, and (the containers running
+   * together share one network namespace) not declared by another of them, nor its host port
+   * asked for twice.
    */
   public port(j: number, containerPort: number | undefined, protocol = 'TCP', name?: string, hostPort?: number): void {
-    const { violations, key, index: i } = this;
-    if (!isPortNumber(containerPort)) this.portRange(`${portFieldOf(key, i, j)}.containerPort`, containerPort);
-    if (hostPort !== undefined && !isPortNumber(hostPort)) this.portRange(`${portFieldOf(key, i, j)}.hostPort`, hostPort);
+    const violations = this.violations;
+    const field = `${this.field}.ports[${j}]`;
+    if (!isPortNumber(containerPort)) this.portRange(`${field}.containerPort`, containerPort);
+    if (hostPort !== undefined && !isPortNumber(hostPort)) this.portRange(`${field}.hostPort`, hostPort);
     if (name !== undefined) {
       if (name.length > 15 || !PORT_NAME.test(name)) {
-        violations.push(violation('port-name-valid', `${portFieldOf(key, i, j)}.name`,
+        violations.push(violation('port-name-valid', `${field}.name`,
           `${labelOf(this.name)} names a port ${show(name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
           'use a name such as "http" or "metrics"'));
       }
-      this.portNames ??= new Set();
       if (this.portNames.has(name)) {
-        violations.push(violation('port-name-unique', `${portFieldOf(key, i, j)}.name`, `${labelOf(this.name)} declares the port name ${show(name)} twice`,
+        violations.push(violation('port-name-unique', `${field}.name`, `${labelOf(this.name)} declares the port name ${show(name)} twice`,
           'give each port of a container its own name'));
       }
       this.portNames.add(name);
     }
-    // Init containers run before the app containers, so their ports never collide with them.
-    if (key === 'containers' && containerPort !== undefined) {
-      const portKey = `${containerPort}/${protocol}`;
-      this.portOwners ??= new Map();
-      const owner = this.portOwners.get(portKey);
+    // Plain init containers run before the app containers, so their ports never collide with them.
+    if (!this.sharesPortSpace) return;
+    if (containerPort !== undefined) {
+      const owner = this.claim(this.portOwners, `${containerPort}/${protocol}`, j);
       if (owner) {
-        violations.push(violation('port-unique-in-pod', `${portFieldOf(key, i, j)}.containerPort`,
-          `${labelOf(this.name)} declares port ${portKey}, which ${this.portOwner(owner)} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
+        violations.push(violation('port-unique-in-pod', `${field}.containerPort`,
+          `${labelOf(this.name)} declares port ${containerPort}/${protocol}, which ${this.portOwner(owner)} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
           'give one of the containers another port (a sidecar reaches the main container on localhost:<its port>)'));
-      } else {
-        this.portOwners.set(portKey, [i, j]);
       }
     }
-    if (key === 'containers' && hostPort !== undefined) {
-      const hostKey = `${hostPort}/${protocol}`;
-      this.hostPortOwners ??= new Map();
-      const owner = this.hostPortOwners.get(hostKey);
+    if (hostPort !== undefined) {
+      const owner = this.claim(this.hostPortOwners, `${hostPort}/${protocol}`, j);
       if (owner) {
-        violations.push(violation('host-port-unique', `${portFieldOf(key, i, j)}.hostPort`,
-          `${labelOf(this.name)} asks for host port ${hostKey}, which ${this.portOwner(owner)} already asks for; a node port can be bound once`,
+        violations.push(violation('host-port-unique', `${field}.hostPort`,
+          `${labelOf(this.name)} asks for host port ${hostPort}/${protocol}, which ${this.portOwner(owner)} already asks for; a node port can be bound once`,
           'give one of the containers another hostPort, or none'));
-      } else {
-        this.hostPortOwners.set(hostKey, [i, j]);
       }
     }
   }
 
   /** Volume mount j of the container: an absolute path, used once, a safe sub-path, a volume of the Pod. */
   public mount(j: number, volumeName: string | undefined, mountPath: string | undefined, subPath?: string): void {
-    const { violations, key, index: i } = this;
+    const violations = this.violations;
+    const field = `${this.field}.volumeMounts[${j}]`;
     if (mountPath === undefined || !mountPath.startsWith('/')) {
-      violations.push(violation('mount-path-valid', `${mountFieldOf(key, i, j)}.mountPath`,
+      violations.push(violation('mount-path-valid', `${field}.mountPath`,
         `${labelOf(this.name)} mounts volume ${show(volumeName)} at ${show(mountPath)}, which is not an absolute path`,
         'mount at an absolute path such as "/data"'));
     }
     if (subPath !== undefined && (subPath.startsWith('/') || DOT_DOT_SEGMENT.test(subPath))) {
-      violations.push(violation('mount-sub-path-valid', `${mountFieldOf(key, i, j)}.subPath`,
+      violations.push(violation('mount-sub-path-valid', `${field}.subPath`,
         `${labelOf(this.name)} mounts the sub-path ${show(subPath)} of volume ${show(volumeName)}; a sub-path must be relative and must not contain '..'`,
         'use a relative path inside the volume such as "site/html"'));
     }
     if (mountPath !== undefined) {
       const path = normalizePath(mountPath);
-      this.mountPaths ??= new Map();
       const first = this.mountPaths.get(path);
       if (first !== undefined) {
-        violations.push(violation('mount-path-unique', `${mountFieldOf(key, i, j)}.mountPath`,
-          `${labelOf(this.name)} mounts ${show(mountPath)} twice (also at ${fieldOf(key, i)}.volumeMounts[${first}])`,
+        violations.push(violation('mount-path-unique', `${field}.mountPath`,
+          `${labelOf(this.name)} mounts ${show(mountPath)} twice (also at ${this.field}.volumeMounts[${first}])`,
           'mount each path once per container; use subPath or another path to mount a second volume'));
       } else {
         this.mountPaths.set(path, j);
       }
     }
     if (volumeName === undefined || !this.volumeNames.has(volumeName)) {
-      violations.push(missingVolume(`${mountFieldOf(key, i, j)}.name`, this.name, volumeName, [...this.volumeNames.keys()]));
+      violations.push(missingVolume(`${field}.name`, this.name, volumeName, [...this.volumeNames.keys()]));
     }
+  }
+
+  /**
+   * A name must be a DNS-1123 label and unique among `seen` (which it joins, with `code`: where
+   * it is; `fieldOfFirst` names where the first one is, only when a message needs it).
+   */
+  private checkName(rules: NameRules, name: string | undefined, seen: Map<string, number>, code: number,
+    field: string, fieldOfFirst: (code: number) => string): void {
+    const problem = dnsLabelProblem(name);
+    if (problem) this.violations.push(violation(rules.dnsRule, `${field}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
+    if (name === undefined) return;
+    const first = seen.get(name);
+    if (first !== undefined) {
+      this.violations.push(violation(rules.uniqueRule, `${field}.name`,
+        `${rules.kind} name ${show(name)} is already used by ${fieldOfFirst(first)}${rules.scope}`, rules.uniqueFix));
+    } else {
+      seen.set(name, code);
+    }
+  }
+
+  /** Records the current container's port j under `key`; returns the earlier owner, if any. */
+  private claim(owners: Map<string, readonly [number, number]>, key: string, j: number): readonly [number, number] | undefined {
+    const owner = owners.get(key);
+    if (!owner) owners.set(key, [this.code, j]);
+    return owner;
   }
 
   private portRange(field: string, value: number | undefined): void {
@@ -349,35 +360,32 @@ export class PodChecker {
       'use a port number between 1 and 65535'));
   }
 
-  private portOwner([i, j]: readonly [number, number]): string {
-    return `${labelOf(this.appContainerNames[i])} (spec.containers[${i}].ports[${j}])`;
+  private portOwner([code, j]: readonly [number, number]): string {
+    return `${labelOf(this.namesByCode.get(code))} (${containerField(this.spec, code)}.ports[${j}])`;
   }
 }
 
 /**
  * Runs every cross-container rule over a raw Pod spec (the JSON a Pod, or a workload's pod
- * template, renders to) and returns all violations, in spec order.
+ * template, renders to) and returns all violations, in spec order. `spec` says where the pod
+ * spec is in the kind's YAML. Init containers with `restartPolicy: Always` are native sidecars.
  */
-export function checkPodSpec(spec: PodSpecView, requirement?: ContainerCountRequirement): Violation[] {
-  const containers = spec.containers ?? [];
-  const initContainers = spec.initContainers ?? [];
-  const checker = new PodChecker(containers.length, requirement);
-  const volumes = spec.volumes ?? [];
-  for (let i = 0; i < volumes.length; i++) checker.volume(i, volumes[i].name, volumes[i].emptyDir?.sizeLimit);
-  for (let i = 0; i < containers.length; i++) feedContainer(checker, containers[i], 'containers', i);
-  for (let i = 0; i < initContainers.length; i++) feedContainer(checker, initContainers[i], 'initContainers', i);
+export function checkPodSpec(podSpec: PodSpecView, requirement?: ContainerCountRequirement, spec = 'spec'): Violation[] {
+  const containers = podSpec.containers ?? [];
+  const initContainers = podSpec.initContainers ?? [];
+  const checker = new PodChecker(spec, containers.length, requirement);
+  (podSpec.volumes ?? []).forEach((v, i) => checker.volume(i, v.name, v.emptyDir?.sizeLimit));
+  containers.forEach((c, i) => feedContainer(checker, c, 'containers', i));
+  initContainers.forEach((c, i) => feedContainer(checker, c, 'initContainers', i));
   return checker.violations;
 }
 
 function feedContainer(checker: PodChecker, container: ContainerView, key: ContainerKey, i: number): void {
-  checker.container(key, i, container.name, container.image);
+  checker.container(key, i, container.name, container.image, key === 'initContainers' && container.restartPolicy === 'Always');
   checker.texts(container.command, container.args);
-  const env = container.env ?? [];
-  for (let j = 0; j < env.length; j++) checker.env(j, env[j].name, env[j].value);
-  const ports = container.ports ?? [];
-  for (let j = 0; j < ports.length; j++) checker.port(j, ports[j].containerPort, ports[j].protocol, ports[j].name, ports[j].hostPort);
-  const mounts = container.volumeMounts ?? [];
-  for (let j = 0; j < mounts.length; j++) checker.mount(j, mounts[j].name, mounts[j].mountPath, mounts[j].subPath);
+  (container.env ?? []).forEach((e, j) => checker.env(j, e.name, e.value));
+  (container.ports ?? []).forEach((p, j) => checker.port(j, p.containerPort, p.protocol, p.name, p.hostPort));
+  (container.volumeMounts ?? []).forEach((m, j) => checker.mount(j, m.name, m.mountPath, m.subPath));
 }
 
 /** A string the YAML readers refuse or misread; `what` says where it is and quotes it. */

@@ -1,9 +1,9 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct, IValidation } from 'constructs';
+import { Construct } from 'constructs';
 import { addContainer } from './_containers';
-import { checkPod, PodReading } from './_pod-check';
-import { ContainerCountRequirement, NO_VIOLATIONS, Violation } from './_pod-rules';
+import { ContainerCountRequirement, Violation } from './_pod-rules';
+import { WorkloadChecks } from './_workload';
 
 /**
  * Pod options shared by every multi-container pattern, as cdk8s-plus names them.
@@ -84,9 +84,6 @@ export abstract class MultiContainerPod extends kplus.Pod {
     return this;
   }
 
-  /** What had to be left out of the init containers while building (usually none, shared). */
-  private readonly initContainerViolations: ReadonlyArray<Violation>;
-
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -106,9 +103,11 @@ export abstract class MultiContainerPod extends kplus.Pod {
       terminationGracePeriod: options.terminationGracePeriod,
       restartPolicy,
     });
+    // The cross-container rules run over the whole Pod at synth, before the pattern's own rules.
+    const checks = WorkloadChecks.of(this);
     const found: Violation[] = [];
     options.initContainers?.forEach((props, i) => addContainer(this, props, found, 'initContainers', i, 'initContainers'));
-    this.initContainerViolations = found.length ? found : NO_VIOLATIONS;
+    checks.addBuildViolations(found);
   }
 
   /**
@@ -121,61 +120,10 @@ export abstract class MultiContainerPod extends kplus.Pod {
   }
 
   /**
-   * Has the Pod checked at synth time with the shared cross-container rules and the pattern's
-   * own (`_patternViolations`), so that containers and volumes added to the Pod later are seen too.
+   * Sets the pattern's demand on the number of app containers, checked at synth.
    * @internal
    */
-  protected _validateAtSynth(requirement: ContainerCountRequirement): void {
-    this.node.addValidation(new PodRules(this, requirement));
-  }
-
-  /**
-   * Everything wrong with the Pod, in message order.
-   * @internal
-   */
-  public _violations(requirement: ContainerCountRequirement): Violation[] {
-    const violations = checkPod(this, requirement);
-    const pattern = this._patternViolations();
-    if (!this.initContainerViolations.length && !pattern.length) return violations;
-    return [...this.initContainerViolations, ...violations, ...pattern];
-  }
-
-  /**
-   * The pattern's own violations: what it found while building, and what only synth can tell.
-   * @internal
-   */
-  protected _patternViolations(): ReadonlyArray<Violation> {
-    return NO_VIOLATIONS;
+  protected _requireContainers(requirement: ContainerCountRequirement): void {
+    WorkloadChecks.of(this).requirement = requirement;
   }
 }
-
-/**
- * The synth-time check of a pattern Pod: a reading of the Pod (to tell whether it changed since
- * the last check) that keeps the messages found. It holds no closures and no per-Pod copies of
- * the pattern's input: at 10,000 Pods every retained byte per Pod shows in synth's GC time.
- */
-class PodRules extends PodReading implements IValidation {
-  /** The messages of the last check; undefined before it ends (so a check that threw is made again). */
-  private messages?: ReadonlyArray<string>;
-
-  constructor(private readonly pod: MultiContainerPod, private readonly requirement: ContainerCountRequirement) {
-    super();
-  }
-
-  /**
-   * cdk8s validates every construct twice per synth (App.synth/synthYaml, then Chart.toJson):
-   * the rules run again only when the Pod has changed in between.
-   */
-  public validate(): string[] {
-    // Every load and call here runs in every pass, so later passes run code V8 has seen run.
-    let messages = this.messages;
-    if (this.update(this.pod) || messages === undefined) {
-      this.messages = undefined;
-      const violations = this.pod._violations(this.requirement);
-      messages = this.messages = violations.length ? violations.map(v => v.message) : NO_MESSAGES;
-    }
-    return messages.slice();
-  }
-}
-
-const NO_MESSAGES: ReadonlyArray<string> = Object.freeze([]);

@@ -88,7 +88,7 @@ describe('IpcProducerConsumerPod', () => {
       const chart = Testing.chart();
       new IpcProducerConsumerPod(chart, 'pod', { producer, consumer: { image: 'allingeek/ch6_ipc', args: ['-consumer'] }, readiness: queue });
       expect(synthError(chart)).toContain('[test/pod] consumer.command: the consumer must wait for POSIX message queue /ch6_ipc, but its command is not set, received undefined; '
-        + 'the image\'s entrypoint cannot be read at synth time. fix: set consumer.command (and args) to what the image runs');
+        + 'the image\'s entrypoint cannot be read at synth time. fix: set the consumer\'s command (and args) to what the image runs');
     });
 
     test('fails when the producer already has a postStart hook the gate needs', () => {

@@ -2,7 +2,7 @@
 // error-messages.test.ts (message quality) and quoted, with its real message, in docs/validation.md.
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { IpcProducerConsumerPod, IpcReadiness, LocalhostSidecarPod, SharedVolumePod, StartupGate } from '../../src';
+import { IpcProducerConsumerPod, IpcReadiness, LocalhostSidecarPod, LocalhostSidecars, SharedVolumePod, SharedVolumes, StartupGate } from '../../src';
 
 export interface RuleExample {
   readonly rule: string;
@@ -352,6 +352,72 @@ export const RULE_EXAMPLES: RuleExample[] = [
     received: '"web" declares no port',
     allowed: 'no localhost address to reach it on',
     build: chart => new LocalhostSidecarPod(chart, 'pod', { main: { name: 'web', image: NGINX }, sidecars: [{ name: 'fetcher', image: BUSYBOX }] }),
+  },
+  {
+    rule: 'workload-restart-policy',
+    variant: 'Deployment',
+    path: 'app/pod',
+    field: 'spec.template.spec.restartPolicy',
+    received: 'received "Never"',
+    allowed: 'accepts only restartPolicy "Always"',
+    build: chart => {
+      const web = new kplus.Deployment(chart, 'pod', { restartPolicy: kplus.RestartPolicy.NEVER });
+      new SharedVolumes(chart, 'content', {
+        workload: web,
+        containers: [
+          { name: 'web', image: NGINX, sharedMounts: [{ path: '/usr/share/nginx/html' }] },
+          { name: 'writer', image: BUSYBOX, sharedMounts: [{ path: '/html' }] },
+        ],
+      });
+    },
+  },
+  {
+    rule: 'workload-restart-policy',
+    variant: 'Job',
+    path: 'app/pod',
+    field: 'spec.template.spec.restartPolicy',
+    received: 'refuses restartPolicy "Always"',
+    allowed: 'run to completion',
+    build: chart => {
+      const job = new kplus.Job(chart, 'pod', { restartPolicy: kplus.RestartPolicy.ALWAYS });
+      new SharedVolumes(chart, 'files', {
+        workload: job,
+        containers: [
+          { name: 'writer', image: BUSYBOX, command: ['sh', '-c', 'date > /out/now'], sharedMounts: [{ path: '/out' }] },
+          { name: 'reader', image: BUSYBOX, command: ['cat', '/in/now'], sharedMounts: [{ path: '/in' }] },
+        ],
+      });
+    },
+  },
+  {
+    rule: 'job-long-running-helper',
+    path: 'app/pod',
+    field: 'spec.template.spec.containers[0]',
+    received: 'container "proxy" keeps running (it declares port 8080',
+    allowed: 'completes only when every app container has exited',
+    build: chart => {
+      const job = new kplus.Job(chart, 'pod');
+      new LocalhostSidecars(chart, 'client', {
+        workload: job,
+        main: { name: 'proxy', image: BUSYBOX, portNumber: 8080 },
+        sidecars: [{ name: 'work', image: BUSYBOX, command: ['wget', '-qO-', 'http://localhost:8080/'] }],
+      });
+    },
+  },
+  {
+    rule: 'statefulset-service-ports',
+    path: 'app/pod',
+    field: 'spec.template.spec.containers[1].ports[0]',
+    received: 'declares port 9100/TCP',
+    allowed: 'does not list',
+    build: chart => {
+      const db = new kplus.StatefulSet(chart, 'pod', { containers: [{ name: 'db', image: BUSYBOX, portNumber: 5432 }] });
+      new LocalhostSidecars(chart, 'metrics', {
+        workload: db,
+        main: { name: 'exporter', image: BUSYBOX, portNumber: 9100 },
+        sidecars: [],
+      });
+    },
   },
 ];
 

@@ -1,0 +1,159 @@
+// What the library knows of the workload a pattern is applied to (a Pod, or the pod template of
+// a Deployment, StatefulSet, DaemonSet, Job or CronJob), and the one synth-time check each such
+// workload gets, however many patterns are applied to it.
+import * as kplus from 'cdk8s-plus-27';
+import { IValidation } from 'constructs';
+import { checkPod } from './_pod-check';
+import { ContainerCountRequirement, show, violation, Violation } from './_pod-rules';
+
+/** The workload kinds the library writes, as the YAML names them. */
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+
+/** The kind of a cdk8s-plus workload; other `AbstractPod`s are treated as Pods. */
+export function kindOf(workload: kplus.AbstractPod): WorkloadKind {
+  if (workload instanceof kplus.Deployment) return 'Deployment';
+  if (workload instanceof kplus.StatefulSet) return 'StatefulSet';
+  if (workload instanceof kplus.DaemonSet) return 'DaemonSet';
+  if (workload instanceof kplus.Job) return 'Job';
+  if (workload instanceof kplus.CronJob) return 'CronJob';
+  return 'Pod';
+}
+
+/** Where the pod spec is in the YAML of the workload's kind, for the field paths of messages. */
+export function podSpecPath(workload: kplus.AbstractPod): string {
+  switch (kindOf(workload)) {
+    case 'Pod': return 'spec';
+    case 'CronJob': return 'spec.jobTemplate.spec.template.spec';
+    default: return 'spec.template.spec';
+  }
+}
+
+/** Kinds whose controllers keep their Pods running: the API server accepts only `restartPolicy: Always`. */
+const LONG_RUNNING_KINDS: ReadonlyArray<WorkloadKind> = ['Deployment', 'StatefulSet', 'DaemonSet'];
+/** Kinds whose Pods must complete: the API server refuses `restartPolicy: Always`. */
+const COMPLETING_KINDS: ReadonlyArray<WorkloadKind> = ['Job', 'CronJob'];
+
+const CHECKS = Symbol.for('cdk8s-multicontainer.WorkloadChecks');
+
+/**
+ * The synth-time check of one workload: the cross-container rules over its whole pod template
+ * (whoever added the containers and volumes, before or after the patterns), the rules of its
+ * kind, and what the patterns applied to it told it while building. It reads the workload anew
+ * in every validation pass: no memo, so no change made after a first synth goes unseen.
+ */
+export class WorkloadChecks implements IValidation {
+  /** The checks of `workload`, made (and added to its validations) on first use. */
+  public static of(workload: kplus.AbstractPod): WorkloadChecks {
+    const holder = workload as unknown as { [CHECKS]?: WorkloadChecks };
+    let checks = holder[CHECKS];
+    if (!checks) {
+      checks = new WorkloadChecks(workload);
+      Object.defineProperty(workload, CHECKS, { value: checks, enumerable: false });
+      workload.node.addValidation(checks);
+    }
+    return checks;
+  }
+
+  /** The workload's kind. */
+  public readonly kind: WorkloadKind;
+  /** Where its pod spec is in its YAML. */
+  public readonly spec: string;
+  /** A Pod pattern's demand on the number of app containers, if any. */
+  public requirement?: ContainerCountRequirement;
+  /** What had to be left out while building containers (cdk8s-plus would have thrown on it). */
+  private readonly buildViolations: Violation[] = [];
+  /** App containers a pattern knows keep running until stopped, with why it knows. */
+  private readonly longRunning = new Map<kplus.Container, string>();
+  /** Init containers rendered as native sidecars (`restartPolicy: Always`). */
+  private readonly nativeSidecars = new Set<kplus.Container>();
+
+  private constructor(private readonly workload: kplus.AbstractPod) {
+    this.kind = kindOf(workload);
+    this.spec = podSpecPath(workload);
+  }
+
+  /** Reports what had to be left out while building. */
+  public addBuildViolations(found: ReadonlyArray<Violation>): void {
+    this.buildViolations.push(...found);
+  }
+
+  /** Records that `container` keeps running until stopped (`why`, for the message). */
+  public markLongRunning(container: kplus.Container, why: string): void {
+    this.longRunning.set(container, why);
+  }
+
+  /** Records that the init container `container` is rendered as a native sidecar. */
+  public markNativeSidecar(container: kplus.Container): void {
+    this.nativeSidecars.add(container);
+  }
+
+  /** Whether `container` is rendered as a native sidecar. */
+  public isNativeSidecar(container: kplus.Container): boolean {
+    return this.nativeSidecars.has(container);
+  }
+
+  public validate(): string[] {
+    return this.violations().map(v => v.message);
+  }
+
+  /** Everything wrong with the workload, in message order. */
+  public violations(): Violation[] {
+    return [
+      ...this.buildViolations,
+      ...checkPod(this.workload, this.spec, this.requirement, c => this.isNativeSidecar(c)),
+      ...this.kindViolations(),
+    ];
+  }
+
+  /** The rules of the workload's kind, which cdk8s-plus-27 lets through and the cluster does not. */
+  private kindViolations(): Violation[] {
+    const found: Violation[] = [];
+    const policy = this.workload.restartPolicy;
+    const field = `${this.spec}.restartPolicy`;
+    if (LONG_RUNNING_KINDS.includes(this.kind) && policy !== undefined && policy !== kplus.RestartPolicy.ALWAYS) {
+      found.push(violation('workload-restart-policy', field,
+        `a ${this.kind} keeps its Pods running, and the API server accepts only restartPolicy "Always" in its pod template, received ${show(policy)}`,
+        'leave restartPolicy unset (Always); for containers that run to completion, use a Job'));
+    }
+    if (COMPLETING_KINDS.includes(this.kind) && policy === kplus.RestartPolicy.ALWAYS) {
+      found.push(violation('workload-restart-policy', field,
+        `a ${this.kind}'s Pods run to completion, and the API server refuses restartPolicy "Always" in its pod template, received ${show(policy)}`,
+        'use RestartPolicy.NEVER (the default) or RestartPolicy.ON_FAILURE'));
+    }
+    if (COMPLETING_KINDS.includes(this.kind)) found.push(...this.neverCompleting());
+    if (this.workload instanceof kplus.StatefulSet) found.push(...this.unservedPorts(this.workload));
+    return found;
+  }
+
+  /** A Job's Pod completes when all its app containers have exited: one that keeps running holds it forever. */
+  private neverCompleting(): Violation[] {
+    return this.workload.containers.flatMap((container, i) => {
+      const why = this.longRunning.get(container);
+      if (why === undefined) return [];
+      return [violation('job-long-running-helper', `${this.spec}.containers[${i}]`,
+        `container ${show(container.name)} keeps running (${why}), so the ${this.kind}'s Pod never completes: it completes only when every app container has exited`,
+        'make it a native sidecar with `nativeSidecar: true` (Kubernetes >= 1.29; the kubelet stops it once the app containers exit), '
+        + 'or have it exit on a shutdown signal from the main container (e.g. a file in a shared volume) and declare `longRunning: false`')];
+    });
+  }
+
+  /**
+   * cdk8s-plus builds a StatefulSet's headless Service from the ports its containers declare
+   * when it is created: ports added later (as patterns add them) are missing from it.
+   */
+  private unservedPorts(sts: kplus.StatefulSet): Violation[] {
+    const service = sts.service;
+    if (service.node.scope !== sts) return []; // a Service of the user's own: its ports are the user's choice
+    const served = new Set(service.ports.map(p => `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`));
+    const found: Violation[] = [];
+    sts.containers.forEach((container, i) => container.ports.forEach((port, j) => {
+      const key = `${port.number}/${port.protocol ?? 'TCP'}`;
+      if (served.has(key)) return;
+      found.push(violation('statefulset-service-ports', `${this.spec}.containers[${i}].ports[${j}]`,
+        `container ${show(container.name)} declares port ${key}, which the StatefulSet's headless Service ${show(service.name)} does not list: `
+        + 'cdk8s-plus built that Service from the ports declared when the StatefulSet was created, and this port was added later',
+        `publish it with statefulSet.service.bind(${port.number}), or give the StatefulSet a Service of your own (\`service\`) that lists its ports`));
+    }));
+    return found;
+  }
+}
