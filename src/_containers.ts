@@ -3,6 +3,7 @@
 // synth reports every problem at once, with the field.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { NativeSidecarRendering } from './_native-sidecars';
 import { show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { podSpecPath, WorkloadChecks } from './_workload';
 import { PatternContainerProps } from './pattern-container';
@@ -71,7 +72,7 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     for (const probe of probes) {
       found.push(violation('init-container-probes', `${field}.${probe}`,
         `init ${label} has a ${probe} probe; init containers run to completion and take no probes`,
-        `remove the ${probe} probe, or make it an app container`));
+        `remove the ${probe} probe, or make it an app container or a native sidecar (\`nativeSidecar: true\` on a pattern's helper)`));
     }
     // An init container's portNumber would get cdk8s-plus's default startup probe, which the
     // API server rejects on init containers: declare the ports plainly instead.
@@ -103,28 +104,65 @@ export function mountsVolume(container: kplus.Container, volume: kplus.Volume, p
 }
 
 /**
- * Adds a pattern's container to `workload` (as `addContainer` does) with its scratch volumes,
- * and tells the workload's checks when it keeps running: a Job cannot complete beside it.
- * `scope` holds the volume constructs.
+ * Adds a pattern's container to `workload` (as `addContainer` does, or as a native sidecar) with
+ * its scratch volumes, and tells the workload's checks how it runs: a Job cannot complete beside
+ * a long-running app container. `scope` holds the volume constructs.
  */
 export function addPatternContainer(scope: Construct, workload: kplus.AbstractPod, props: PatternContainerProps, found: Violation[],
   field: string, fieldIndex?: number): kplus.Container {
-  const container = addContainer(workload, props, found, field, fieldIndex);
   const where = fieldIndex === undefined ? field : `${field}[${fieldIndex}]`;
+  const checks = WorkloadChecks.of(workload);
+  // Not a cdk8s-plus-27 prop: set through a cast, it would vanish from the YAML without a word.
+  const restartPolicy: unknown = (props as { restartPolicy?: unknown }).restartPolicy;
+  if (restartPolicy !== undefined) {
+    found.push(violation('native-sidecar-restart-policy', `${where}.restartPolicy`,
+      `cdk8s-plus-27 has no container restartPolicy and would drop it from the YAML, received ${show(restartPolicy)}`,
+      'for a native sidecar (an init container with restartPolicy "Always", Kubernetes >= 1.29) set `nativeSidecar: true`; otherwise remove it'));
+  }
+  let container: kplus.Container;
+  if (props.nativeSidecar) {
+    container = addNativeSidecar(workload, props, found, field, fieldIndex);
+    checks.markNativeSidecar(container);
+    if (props.longRunning === false) {
+      found.push(violation('native-sidecar-exits', `${where}.longRunning`,
+        `container ${show(container.name)} is a native sidecar declared \`longRunning: false\`; the kubelet restarts a native sidecar whenever it exits, so a helper that exits when done would run again and again`,
+        'make it a regular container (drop nativeSidecar), or an init container of the Pod if it must finish before the app starts'));
+    }
+  } else {
+    container = addContainer(workload, props, found, field, fieldIndex);
+    const serves = container.ports.length > 0;
+    if (props.longRunning ?? serves) {
+      checks.markLongRunning(container,
+        props.longRunning ? 'it is declared `longRunning: true`' : `it declares port ${container.ports[0].number}, so it is taken for a server`);
+    }
+  }
   (props.scratchMounts ?? []).forEach((scratch, j) => {
     const sizeProblem = scratch.sizeLimit && sizeLimitViolation(`${where}.scratchMounts[${j}].sizeLimit`, scratch.sizeLimit);
     if (sizeProblem) found.push(sizeProblem);
-    const name = scratch.volume ?? `${container.name}-scratch-${j}`;
-    const volume = kplus.Volume.fromEmptyDir(scope, `${where}.scratchMounts[${j}]`, name, {
+    const volume = kplus.Volume.fromEmptyDir(scope, `${where}.scratchMounts[${j}]`, scratch.volume ?? `${container.name}-scratch-${j}`, {
       medium: scratch.medium,
       sizeLimit: sizeProblem ? undefined : scratch.sizeLimit,
     });
     container.mount(scratch.path, volume);
   });
-  const serves = container.ports.length > 0;
-  if (props.longRunning ?? serves) {
-    WorkloadChecks.of(workload).markLongRunning(container,
-      props.longRunning ? 'it is declared `longRunning: true`' : `it declares port ${container.ports[0].number}, so it is taken for a server`);
-  }
+  return container;
+}
+
+/**
+ * Adds a native sidecar: a plain init container for cdk8s-plus (it takes no probes), rendered
+ * with `restartPolicy: Always` and its probes. Without a startup probe of its own, a sidecar
+ * with `portNumber` gets the TCP probe cdk8s-plus gives app containers: the app starts once it listens.
+ */
+function addNativeSidecar(workload: kplus.AbstractPod, props: PatternContainerProps, found: Violation[],
+  field: string, fieldIndex?: number): kplus.Container {
+  const portNumber = props.portNumber ?? props.port;
+  const probes = {
+    startup: props.startup ?? (portNumber ? kplus.Probe.fromTcpSocket({ port: portNumber }) : undefined),
+    readiness: props.readiness,
+    liveness: props.liveness,
+  };
+  const container = addContainer(workload, withOverrides(props, { startup: undefined, readiness: undefined, liveness: undefined }),
+    found, field, fieldIndex, 'initContainers');
+  NativeSidecarRendering.add(workload, container, probes);
   return container;
 }

@@ -16,7 +16,8 @@ export function checkPod(pod: kplus.AbstractPod, spec: string, requirement?: Con
   isNativeSidecar: (c: kplus.Container) => boolean = () => false): Violation[] {
   const containers = pod.containers;
   const initContainers = pod.initContainers;
-  const checker = new PodChecker(spec, containers.length, requirement);
+  // A pattern's demand on containers counts the ones that run together: app containers and native sidecars.
+  const checker = new PodChecker(spec, containers.length + initContainers.filter(isNativeSidecar).length, requirement);
   checkVolumes(checker, [...containers, ...initContainers], pod.volumes);
   containers.forEach((c, i) => checkContainer(checker, c, 'containers', i, false));
   initContainers.forEach((c, i) => checkContainer(checker, c, 'initContainers', i, isNativeSidecar(c)));
@@ -26,6 +27,7 @@ export function checkPod(pod: kplus.AbstractPod, spec: string, requirement?: Con
 function checkContainer(checker: PodChecker, container: kplus.Container, key: ContainerKey, i: number, nativeSidecar: boolean): void {
   checker.container(key, i, container.name, container.image, nativeSidecar);
   checker.texts(container.command, container.args);
+  if (container.portNumber !== undefined) checker.portNumberProbe(container.portNumber);
   // Rendered in the order added; values from secrets and config maps have no value.
   Object.entries(container.env.variables).forEach(([name, env], j) => {
     checker.env(j, name, typeof env.value === 'string' ? env.value : undefined);

@@ -18,6 +18,9 @@ export interface ContainerView {
   readonly env?: ReadonlyArray<{ readonly name?: string; readonly value?: string }>;
   /** `Always` on an init container makes it a native sidecar (Kubernetes >= 1.29). */
   readonly restartPolicy?: string;
+  readonly startupProbe?: unknown;
+  readonly readinessProbe?: unknown;
+  readonly livenessProbe?: unknown;
 }
 
 /** The part of a volume spec the rules read. */
@@ -68,12 +71,16 @@ export type RuleId =
   | 'ipc-readiness-valid'
   | 'ipc-consumer-command'
   | 'ipc-producer-post-start'
+  | 'ipc-producer-startup-probe'
   | 'shm-mounted-everywhere'
   | 'localhost-main-port'
   // Workload rules (checked once per workload, for its kind).
   | 'workload-restart-policy'
   | 'job-long-running-helper'
-  | 'statefulset-service-ports';
+  | 'statefulset-service-ports'
+  // Native sidecars (init containers with restartPolicy: Always).
+  | 'native-sidecar-restart-policy'
+  | 'native-sidecar-exits';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // IANA_SVC_NAME: at most 15 lowercase letters, digits and single inner '-', with at least one letter.
@@ -199,7 +206,7 @@ export class PodChecker {
 
   /**
    * @param spec where the pod spec is in the YAML of the workload's kind, e.g. `spec.template.spec`
-   * @param appContainers the number of app containers
+   * @param appContainers the number of containers that run together (app containers and native sidecars)
    * @param requirement the pattern's demand on that number, if any
    */
   constructor(private readonly spec: string, appContainers: number, requirement?: ContainerCountRequirement) {
@@ -300,6 +307,40 @@ export class PodChecker {
     }
   }
 
+  /**
+   * The container's restart policy and the probes it has (`startupProbe`, ...): a restart policy
+   * is allowed only as `Always` on an init container (a native sidecar), and probes on an init
+   * container only when it is a native sidecar.
+   */
+  public lifecycle(restartPolicy: string | undefined, probes: ReadonlyArray<string>): void {
+    const init = this.code < 0;
+    if (restartPolicy !== undefined && (!init || restartPolicy !== 'Always')) {
+      this.violations.push(violation('native-sidecar-restart-policy', `${this.field}.restartPolicy`,
+        init
+          ? `init ${labelOf(this.name)} has restartPolicy ${show(restartPolicy)}; the only restart policy an init container takes is "Always", which makes it a native sidecar`
+          : `${labelOf(this.name)} has restartPolicy ${show(restartPolicy)}; app containers take no restart policy of their own (the Pod's applies)`,
+        init ? 'remove it, or set it to "Always" for a native sidecar (Kubernetes >= 1.29)' : 'remove it; to run a helper beside the app containers, make it a native sidecar'));
+    }
+    if (init && restartPolicy !== 'Always') {
+      for (const probe of probes) {
+        this.violations.push(violation('init-container-probes', `${this.field}.${probe}`,
+          `init ${labelOf(this.name)} has a ${probe}; an init container runs to completion and takes no probes unless it is a native sidecar`,
+          `remove the ${probe}, or make it a native sidecar (restartPolicy "Always", Kubernetes >= 1.29)`));
+      }
+    }
+  }
+
+  /**
+   * cdk8s-plus gives a container with `portNumber` a TCP startup probe: on an init container
+   * that is not a native sidecar, the API server refuses it.
+   */
+  public portNumberProbe(portNumber: number): void {
+    if (this.code >= 0 || this.sharesPortSpace) return;
+    this.violations.push(violation('init-container-probes', `${this.field}.startupProbe`,
+      `init ${labelOf(this.name)} declares portNumber ${portNumber}, for which cdk8s-plus adds a TCP startup probe; an init container takes no probes unless it is a native sidecar`,
+      `declare the port as ports: [{ number: ${portNumber} }] instead of portNumber, or make it a native sidecar`));
+  }
+
   /** Volume mount j of the container: an absolute path, used once, a safe sub-path, a volume of the Pod. */
   public mount(j: number, volumeName: string | undefined, mountPath: string | undefined, subPath?: string): void {
     const violations = this.violations;
@@ -383,6 +424,7 @@ export function checkPodSpec(podSpec: PodSpecView, requirement?: ContainerCountR
 function feedContainer(checker: PodChecker, container: ContainerView, key: ContainerKey, i: number): void {
   checker.container(key, i, container.name, container.image, key === 'initContainers' && container.restartPolicy === 'Always');
   checker.texts(container.command, container.args);
+  checker.lifecycle(container.restartPolicy, (['startupProbe', 'readinessProbe', 'livenessProbe'] as const).filter(p => container[p] !== undefined));
   (container.env ?? []).forEach((e, j) => checker.env(j, e.name, e.value));
   (container.ports ?? []).forEach((p, j) => checker.port(j, p.containerPort, p.protocol, p.name, p.hostPort));
   (container.volumeMounts ?? []).forEach((m, j) => checker.mount(j, m.name, m.mountPath, m.subPath));

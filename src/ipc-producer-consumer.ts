@@ -201,8 +201,9 @@ class IpcPair {
         'pass a valid name, key, path or condition to the IpcReadiness factory, or IpcReadiness.none() for no ordering'));
     }
     const gated = readiness.condition !== undefined && !readiness.problem;
-    this.consumerWaits = gated && this.startupGate !== StartupGate.PRODUCER_POST_START;
-    const producerHook = gated && this.startupGate !== StartupGate.CONSUMER_WAITS;
+    const gate = this.startupGate;
+    this.consumerWaits = gated && (gate === StartupGate.CONSUMER_WAITS || gate === StartupGate.BOTH);
+    const producerHook = gated && (gate === StartupGate.PRODUCER_POST_START || gate === StartupGate.BOTH);
 
     let producerProps: PatternContainerProps = props.producer.name !== undefined ? props.producer : withOverrides(props.producer, { name: 'producer' });
     if (producerHook) {
@@ -216,6 +217,7 @@ class IpcPair {
         });
       }
     }
+    if (gate === StartupGate.NATIVE_SIDECAR) producerProps = this.asNativeSidecar(producerProps, gated);
     this.producer = addPatternContainer(scope, workload, producerProps, this.found, 'producer');
 
     if (props.shmSize) {
@@ -229,6 +231,26 @@ class IpcPair {
       for (const container of [...workload.initContainers, ...workload.containers]) container.mount(SHM_PATH, this.shmVolume);
     }
     this.consumer = this.addConsumer(props.consumer, 'consumer');
+  }
+
+  /**
+   * The producer as a native sidecar whose startup probe is the readiness condition. Only a
+   * producer that keeps running can be one: the kubelet restarts a sidecar that exits.
+   */
+  private asNativeSidecar(producer: PatternContainerProps, gated: boolean): PatternContainerProps {
+    if (producer.longRunning === undefined) {
+      this.found.push(violation('native-sidecar-exits', 'producer.longRunning',
+        `startupGate NATIVE_SIDECAR makes the producer a native sidecar, which the kubelet restarts whenever it exits, and the producer is not declared to keep running, received ${show(producer.longRunning)}; `
+        + 'a producer that sends its messages and exits (like ch6_ipc) would start again and send them again',
+        'for a producer that exits when done, use StartupGate.CONSUMER_WAITS (the default); for one that keeps running (a server, a daemon), declare producer.longRunning: true'));
+    }
+    if (gated && producer.startup) {
+      this.found.push(violation('ipc-producer-startup-probe', 'producer.startup',
+        `the producer already has a startup probe, and startupGate NATIVE_SIDECAR needs it to test ${this.readiness.description}`,
+        'drop the producer\'s startup probe, or use another startupGate'));
+    }
+    const startup = gated && !producer.startup ? this.readiness.startupProbe() : producer.startup;
+    return withOverrides(producer, { nativeSidecar: true, startup });
   }
 
   public addConsumer(props: PatternContainerProps, field?: string): kplus.Container {

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 
 /**
  * Options of an `IpcReadiness` condition.
@@ -131,6 +132,19 @@ export class IpcReadiness {
   }
 
   /**
+   * A startup probe that tests the condition (`sh -c`), every `pollInterval` until `timeout`:
+   * the gate of `StartupGate.NATIVE_SIDECAR`, or undefined for `IpcReadiness.none()`.
+   */
+  public startupProbe(): kplus.Probe | undefined {
+    if (this.condition === undefined) return undefined;
+    const interval = this.pollInterval.toSeconds({ integral: false });
+    return kplus.Probe.fromCommand(['/bin/sh', '-c', this.condition], {
+      periodSeconds: Duration.seconds(Math.max(1, Math.ceil(interval))),
+      failureThreshold: Math.max(1, Math.ceil(this.timeout.toSeconds({ integral: false }) / Math.max(1, Math.ceil(interval)))),
+    });
+  }
+
+  /**
    * A POSIX `sh` script that waits for the condition, then runs the command in its arguments
    * (`"$@"`) if any, or exits 0. On timeout it prints why to stderr and exits 1.
    * Needs `sh`, `sleep` and `[` in the image.
@@ -195,6 +209,16 @@ export enum StartupGate {
 
   /** Both gates: the hook orders the start, the wrapper covers consumer restarts and other engines. */
   BOTH = 'BOTH',
+
+  /**
+   * The producer runs as a native sidecar (an init container with `restartPolicy: Always`,
+   * Kubernetes >= 1.29 on the API server and every node) whose `startupProbe` tests the readiness
+   * condition: the kubelet starts the consumer only once it passes. Leaves the consumer's command
+   * alone; needs `sh` in the producer's image. Only for a producer that keeps running (declare
+   * `producer.longRunning: true`): the kubelet restarts a native sidecar that exits, so a
+   * producer that sends its messages and exits (like ch6_ipc) would send them again and again.
+   */
+  NATIVE_SIDECAR = 'NATIVE_SIDECAR',
 }
 
 /**

@@ -54,4 +54,21 @@ export interface PatternContainerProps extends kplus.ContainerProps {
    * @default - none
    */
   readonly scratchMounts?: ScratchMount[];
+
+  /**
+   * Run this helper as a native sidecar (Kubernetes >= 1.29 on the API server and every node):
+   * an init container with `restartPolicy: Always`. It starts before the app containers, in the
+   * order added; the next container starts only once its `startup` probe has passed (set one, or
+   * it gets the TCP probe cdk8s-plus gives a `portNumber`), so the probe is how "the app starts
+   * only once this helper is ready" is said. It keeps running beside the app containers, is
+   * stopped after them, is restarted whenever it exits (so it must not be a helper that exits
+   * when done), takes probes and lifecycle hooks, and does not keep a Job from completing.
+   *
+   * Off by default, because a cluster older than 1.29 does not run it: before 1.28 the API
+   * server refuses the field, and on 1.28 with the feature gate off it drops it, so the
+   * sidecar becomes a blocking init container and the Pod stays in `Init` forever.
+   * @default false - a regular app container, which runs on every Kubernetes version
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+   */
+  readonly nativeSidecar?: boolean;
 }

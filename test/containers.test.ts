@@ -56,7 +56,7 @@ describe('containers the patterns add', () => {
       initContainers: [{ name: 'setup', image: 'busybox', readiness: kplus.Probe.fromCommand(['true']) }],
     });
     expect(synthError(chart)).toContain('[test/pod] initContainers[0].readiness: init container "setup" has a readiness probe; init containers run to completion and take no probes. '
-      + 'fix: remove the readiness probe, or make it an app container (rule init-container-probes)');
+      + 'fix: remove the readiness probe, or make it an app container or a native sidecar (`nativeSidecar: true` on a pattern\'s helper) (rule init-container-probes)');
   });
 
   test('fails on a shared volume declared twice, instead of cdk8s-plus throwing while building', () => {

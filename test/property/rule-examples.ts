@@ -419,6 +419,49 @@ export const RULE_EXAMPLES: RuleExample[] = [
       });
     },
   },
+  {
+    rule: 'native-sidecar-restart-policy',
+    path: 'app/logs',
+    field: 'containers[1].restartPolicy',
+    received: 'received "Always"',
+    allowed: 'has no container restartPolicy',
+    build: chart => {
+      const job = new kplus.Job(chart, 'pod');
+      new SharedVolumes(chart, 'logs', {
+        workload: job,
+        containers: [
+          { name: 'work', image: BUSYBOX, command: ['sh', '-c', 'date > /logs/run.log'], sharedMounts: [{ path: '/logs' }] },
+          { name: 'shipper', image: BUSYBOX, command: ['tail', '-F', '/logs/run.log'], sharedMounts: [{ path: '/logs', readOnly: true }], restartPolicy: 'Always' } as any, // eslint-disable-line @typescript-eslint/no-explicit-any
+        ],
+      });
+    },
+  },
+  {
+    rule: 'native-sidecar-exits',
+    path: 'app/pod',
+    field: 'producer.longRunning',
+    received: 'received undefined',
+    allowed: 'restarts whenever it exits',
+    build: chart => new IpcProducerConsumerPod(chart, 'pod', {
+      readiness: IpcReadiness.posixMessageQueue('/ch6_ipc'),
+      startupGate: StartupGate.NATIVE_SIDECAR,
+      producer: { image: 'allingeek/ch6_ipc', command: ['./ipc', '-producer'] },
+      consumer: { image: 'allingeek/ch6_ipc', command: ['./ipc', '-consumer'] },
+    }),
+  },
+  {
+    rule: 'ipc-producer-startup-probe',
+    path: 'app/pod',
+    field: 'producer.startup',
+    received: 'already has a startup probe',
+    allowed: 'startupGate NATIVE_SIDECAR needs it',
+    build: chart => new IpcProducerConsumerPod(chart, 'pod', {
+      readiness: IpcReadiness.posixMessageQueue('/jobs'),
+      startupGate: StartupGate.NATIVE_SIDECAR,
+      producer: { image: 'queue-server:1', longRunning: true, startup: kplus.Probe.fromCommand(['true']) },
+      consumer: { image: 'worker:1', command: ['work'] },
+    }),
+  },
 ];
 
 /** Builds the example in a fresh app (chart `app`) and returns the validation error's text, or undefined when synth succeeds. */
