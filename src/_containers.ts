@@ -1,10 +1,11 @@
 // Adding containers from props without the throws cdk8s-plus makes while building (no construct
 // path, first problem only): what it would throw on is left out and reported as a violation, so
 // synth reports every problem at once, with the field.
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NativeSidecarRendering } from './_native-sidecars';
 import { show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { PodTemplateRendering } from './_rendering';
 import { podSpecPath, WorkloadChecks } from './_workload';
 import { PatternContainerProps } from './pattern-container';
 
@@ -119,6 +120,7 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
       `cdk8s-plus-27 has no container restartPolicy and would drop it from the YAML, received ${show(restartPolicy)}`,
       'for a native sidecar (an init container with restartPolicy "Always", Kubernetes >= 1.29) set `nativeSidecar: true`; otherwise remove it'));
   }
+  props = withPatternDefaults(props);
   let container: kplus.Container;
   if (props.nativeSidecar) {
     container = addNativeSidecar(workload, props, found, field, fieldIndex);
@@ -136,6 +138,9 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
         props.longRunning ? 'it is declared `longRunning: true`' : `it declares port ${container.ports[0].number}, so it is taken for a server`);
     }
   }
+  // Pod Security "restricted" for a container that runs as non-root; one opted out of non-root
+  // (a root image) keeps its capabilities and is "baseline".
+  PodTemplateRendering.of(workload).securityDefaults(container, props.securityContext?.ensureNonRoot !== false);
   (props.scratchMounts ?? []).forEach((scratch, j) => {
     const sizeProblem = scratch.sizeLimit && sizeLimitViolation(`${where}.scratchMounts[${j}].sizeLimit`, scratch.sizeLimit);
     if (sizeProblem) found.push(sizeProblem);
@@ -163,6 +168,44 @@ function addNativeSidecar(workload: kplus.AbstractPod, props: PatternContainerPr
   };
   const container = addContainer(workload, withOverrides(props, { startup: undefined, readiness: undefined, liveness: undefined }),
     found, field, fieldIndex, 'initContainers');
-  NativeSidecarRendering.add(workload, container, probes);
+  PodTemplateRendering.of(workload).nativeSidecar(container, probes);
+  return container;
+}
+
+/**
+ * What a pattern container gets where its props say nothing. cdk8s-plus asks 1 CPU and 512Mi
+ * for every container (a helper loop then needs a node's worth of CPU): helpers get a CPU
+ * request and a memory limit instead, as Kubernetes' docs advise for sidecars, and no CPU limit
+ * (which throttles). And the image pull policy is Kubernetes' own default, not cdk8s-plus's
+ * `Always`: `Always` for an untagged or `:latest` image, `IfNotPresent` for a tagged or pinned one.
+ */
+export const PATTERN_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(50) },
+  memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+};
+
+function withPatternDefaults(props: PatternContainerProps): PatternContainerProps {
+  if (props.resources !== undefined && props.imagePullPolicy !== undefined) return props;
+  return withOverrides(props, {
+    resources: props.resources ?? PATTERN_RESOURCES,
+    imagePullPolicy: props.imagePullPolicy ?? kubernetesPullPolicy(props.image),
+  });
+}
+
+/** Kubernetes' default pull policy for an image reference (what the API server fills in). */
+export function kubernetesPullPolicy(image: string): kplus.ImagePullPolicy {
+  if (image.includes('@')) return kplus.ImagePullPolicy.IF_NOT_PRESENT;
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : undefined;
+  return tag === undefined || tag === 'latest' ? kplus.ImagePullPolicy.ALWAYS : kplus.ImagePullPolicy.IF_NOT_PRESENT;
+}
+
+/**
+ * Adds one of a pattern Pod's own init containers (its `initContainers` prop), with the
+ * defaults and security fields every pattern container gets.
+ */
+export function addPatternInitContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, found: Violation[], i: number): kplus.Container {
+  const container = addContainer(pod, withPatternDefaults(props), found, 'initContainers', i, 'initContainers');
+  PodTemplateRendering.of(pod).securityDefaults(container, props.securityContext?.ensureNonRoot !== false);
   return container;
 }

@@ -1,7 +1,7 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer } from './_containers';
+import { addPatternInitContainer } from './_containers';
 import { ContainerCountRequirement, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 
@@ -106,7 +106,7 @@ export abstract class MultiContainerPod extends kplus.Pod {
     // The cross-container rules run over the whole Pod at synth, before the pattern's own rules.
     const checks = WorkloadChecks.of(this);
     const found: Violation[] = [];
-    options.initContainers?.forEach((props, i) => addContainer(this, props, found, 'initContainers', i, 'initContainers'));
+    options.initContainers?.forEach((props, i) => addPatternInitContainer(this, props, found, i));
     checks.addBuildViolations(found);
   }
 

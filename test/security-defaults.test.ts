@@ -6,13 +6,23 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IpcProducerConsumerPod, IpcReadiness, LocalhostSidecarPod, MultiContainerPodOptions, SharedVolumePod, StartupGate } from '../src';
 
-/** The secure defaults every container must keep. */
+/** cdk8s-plus's secure defaults, which every container keeps. */
 const CONTAINER_DEFAULTS = {
   allowPrivilegeEscalation: false,
   privileged: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
 };
+
+/** What the library adds on its own containers: Pod Security "restricted". */
+const PATTERN_DEFAULTS = {
+  ...CONTAINER_DEFAULTS,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Containers added through cdk8s-plus by other code keep cdk8s-plus's defaults only. */
+const NOT_PATTERN = ['later'];
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -110,9 +120,11 @@ describe.each(CASES.map(c => [c.construct, c] as const))('%s', (_name, c) => {
   const defaults = podSpecOf(c);
   const containers: Json[] = [...defaults.spec.containers, ...defaults.spec.initContainers ?? []];
 
-  test('every container keeps the secure container defaults', () => {
+  test('every container keeps the secure container defaults; the pattern\'s own are Pod Security "restricted"', () => {
     expect(containers.length).toBe(Object.keys(c.containers).length);
-    for (const container of containers) expect(container.securityContext).toEqual(CONTAINER_DEFAULTS);
+    for (const [role, at] of Object.entries(c.containers)) {
+      expect(get(defaults, `${at}.securityContext`)).toEqual(NOT_PATTERN.includes(role) ? CONTAINER_DEFAULTS : PATTERN_DEFAULTS);
+    }
   });
 
   test('the Pod runs as non-root, without the service account token, and shares nothing with the node', () => {
@@ -122,15 +134,16 @@ describe.each(CASES.map(c => [c.construct, c] as const))('%s', (_name, c) => {
     for (const field of ['hostPID', 'hostIPC', 'shareProcessNamespace', 'serviceAccountName']) expect(defaults.spec[field]).toBeUndefined();
     for (const container of containers) {
       expect(container.ports?.some((p: Json) => p.hostPort !== undefined) ?? false).toBe(false);
-      expect(container.securityContext.capabilities).toBeUndefined();
+      expect(container.securityContext.capabilities?.add).toBeUndefined();
     }
     for (const volume of defaults.spec.volumes ?? []) expect(Object.keys(volume).sort()).toEqual(['emptyDir', 'name']);
   });
 
   describe.each(Object.entries(c.containers))('opting out on the %s container', (role, at) => {
-    test('ensureNonRoot: false changes only its runAsNonRoot', () => {
+    test('ensureNonRoot: false changes only its runAsNonRoot (and, on a pattern container, keeps its capabilities: "baseline")', () => {
       const changed = podSpecOf(c, { role, container: { ensureNonRoot: false } });
-      expect(differences(defaults, changed)).toEqual([`${at}.securityContext.runAsNonRoot`]);
+      const capabilities = NOT_PATTERN.includes(role) ? [] : [`${at}.securityContext.capabilities`];
+      expect(differences(defaults, changed)).toEqual([...capabilities, `${at}.securityContext.runAsNonRoot`]);
       expect(get(changed, `${at}.securityContext.runAsNonRoot`)).toBe(false);
     });
     test('readOnlyRootFilesystem: false changes only its readOnlyRootFilesystem', () => {

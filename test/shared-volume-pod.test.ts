@@ -21,14 +21,24 @@ describe('SharedVolumePod', () => {
     expect(pod.spec.restartPolicy).toBe('Always');
   });
 
-  test('keeps cdk8s-plus secure defaults on every container and the pod', () => {
+  test('keeps cdk8s-plus secure defaults on every container and the pod, and adds Pod Security "restricted"', () => {
     const chart = Testing.chart();
     new SharedVolumePod(chart, 'pod', { containers: [writer, reader] });
     const pod = synthPod(chart);
     expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
     expect(pod.spec.automountServiceAccountToken).toBe(false);
     for (const c of pod.spec.containers) {
-      expect(c.securityContext).toEqual({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false });
+      expect(c.securityContext).toEqual({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      // Sized for helpers, not cdk8s-plus's 1 CPU / 512Mi per container; Kubernetes' pull policy for a tagged image.
+      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+      expect(c.imagePullPolicy).toBe('IfNotPresent');
     }
   });
 
