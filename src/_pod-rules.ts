@@ -98,9 +98,19 @@ export function violation(rule: RuleId, field: string, problem: string, fix: str
   return { rule, field, message: `${field}: ${problem}. fix: ${fix} (rule ${rule})` };
 }
 
+/**
+ * A value as a message quotes it: JSON, with every character a terminal or a YAML reader would
+ * not show as itself escaped (`\u2028`, `\u0000`, half a surrogate pair), and numbers JSON has
+ * no word for as themselves (`NaN`, `Infinity`, not `null`).
+ */
 export function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const json = JSON.stringify(value) ?? String(value);
+  return json.replace(UNPRINTABLE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+// JSON.stringify escapes C0 controls, quotes and lone surrogates; these it leaves raw.
+const UNPRINTABLE = /[\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]/g;
 
 /** Checks a DNS-1123 label (container, volume names). Returns the problem, or undefined. */
 export function dnsLabelProblem(name: string | undefined): string | undefined {

@@ -19,7 +19,22 @@ export interface Expectation {
   readonly mentions?: string | readonly string[];
 }
 
-const q = (value: unknown) => JSON.stringify(value) ?? String(value);
+/**
+ * How messages quote a value, written independently of the library: JSON, with the characters
+ * JSON leaves raw but no reader shows as themselves escaped, and NaN/Infinity as themselves.
+ */
+const q = (value: unknown): string => {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const json = JSON.stringify(value) ?? String(value);
+  let out = '';
+  for (const ch of json) {
+    const code = ch.codePointAt(0)!;
+    const invisible = (code >= 0x7f && code <= 0x9f) || code === 0xad || (code >= 0x200b && code <= 0x200f) || code === 0x2028 || code === 0x2029
+      || (code >= 0x202a && code <= 0x202e) || (code >= 0x2060 && code <= 0x2064) || code === 0xfeff || code === 0xfffe || code === 0xffff;
+    out += invisible ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+  }
+  return out;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes' own definitions
