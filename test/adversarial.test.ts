@@ -566,6 +566,9 @@ const STRINGS: Case[] = [
   c('NUL in the command of a container added later through cdk8s-plus', chart => {
     sharedVolumePod(chart).addContainer({ name: 'later', image: IMAGE, command: ['sh', '-c', NUL_COMMAND] });
   }, err('string-passable', 'spec.containers[2].command[2]')),
+  c('U+2028 in a working directory', withWriter({ workingDir: '/srv/a\u2028b' }), err('yaml-safe-strings', /workingDir/)),
+  c('U+2028 in an HTTP probe path', withMain({ readiness: kplus.Probe.fromHttpGet('/healthz\u2028') }), err('yaml-safe-strings', /readiness/)),
+  c('U+2028 in a Pod annotation', chart => sharedVolumePod(chart, { metadata: { annotations: { note: 'a\u2028b' } } }), err('yaml-safe-strings', /^metadata\.annotations/)),
   c('ESC and other C0 controls in a command (YAML escapes them)', withWriter({ command: ['sh', '-c', 'printf "\u001b[31mred\u001b[0m\u0007"'] }), valid()),
   c('a trailing backslash in a command', withWriter({ command: ['sh', '-c', 'echo done \\'] }), valid()),
   c('a backslash line continuation in a command', withWriter({ command: ['sh', '-c', 'echo one \\\n  two'] }), valid()),
@@ -605,6 +608,12 @@ const METADATA: Case[] = [
   }, err('metadata-name-valid', 'metadata.name', 'test/web')),
   c('CronJob metadata.name of 53 characters', chart => {
     new SharedVolumes(chart, 'files', { workload: new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), metadata: { name: long(53) } }), containers: [writer(), reader()] });
+  }, err('metadata-name-valid', 'metadata.name', 'test/web')),
+  c('Job metadata.name of 64 characters (its Pods\' job-name label holds at most 63)', chart => {
+    new SharedVolumes(chart, 'files', { workload: new kplus.Job(chart, 'web', { metadata: { name: long(64) } }), containers: [writer(), reader()] });
+  }, err('metadata-name-valid', 'metadata.name', 'test/web')),
+  c('Deployment metadata.name of 254 characters', chart => {
+    new SharedVolumes(chart, 'files', { workload: deployment(chart, { metadata: { name: long(254) } }), containers: [writer(), reader()] });
   }, err('metadata-name-valid', 'metadata.name', 'test/web')),
   c('CronJob metadata.name of 52 characters', chart => {
     new SharedVolumes(chart, 'files', { workload: new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), metadata: { name: long(52) } }), containers: [writer(), reader()] });
@@ -746,6 +755,16 @@ const MUTATIONS: Case[] = [
     firstSynth(chart);
     pod.containers[0].env.addVariable('X', kplus.EnvValue.fromValue('a\u2028b'));
   }, err('yaml-safe-strings', 'spec.containers[0].env[0].value')),
+  c('a consumer without a command, added after a first synth', chart => {
+    const pod = ipcPod(chart);
+    firstSynth(chart);
+    pod.addConsumer({ image: 'consumer:1' });
+  }, err('ipc-consumer-command', 'addConsumer("consumer-1").command')),
+  c('a sidecar declaring the main container\'s port, added after a first synth', chart => {
+    const pod = sidecarPod(chart);
+    firstSynth(chart);
+    pod.addSidecar({ name: 'shadow', image: 'shadow:1', portNumber: 8080 });
+  }, err('port-unique-in-pod', 'spec.containers[2].ports[0].containerPort')),
   c('a second synth after a fix succeeds', chart => {
     const pod = sharedVolumePod(chart);
     pod.containers[0].env.addVariable('GREETING', kplus.EnvValue.fromValue('hi'));
@@ -884,6 +903,10 @@ const JS_CALLERS: Case[] = [
   c('LocalhostSidecarPod with props undefined', chart => new LocalhostSidecarPod(chart, 'pod', undefined as Json), required(/^(props|main|sidecars)$/)),
   c('LocalhostSidecarPod with ports an object', withMain({ portNumber: undefined, ports: { number: 8080 } }), err('required-prop', /ports/)),
   c('LocalhostSidecarPod with portNumber a string', withMain({ portNumber: '8080' }), err('port-range', /^spec\.containers\[0\]\.ports\[0\]\.containerPort$/)),
+  c('IpcReadiness.posixMessageQueue with no name', chart => ipcPod(chart, { readiness: IpcReadiness.posixMessageQueue(undefined as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
+  c('IpcReadiness.file with a path that is a number', chart => ipcPod(chart, { readiness: IpcReadiness.file(42 as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
+  c('IpcReadiness.command with no condition', chart => ipcPod(chart, { readiness: IpcReadiness.command(undefined as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
+  c('IpcReadiness.sysvMessageQueue with a key that is a string', chart => ipcPod(chart, { readiness: IpcReadiness.sysvMessageQueue('123' as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
   c('LocalhostSidecars without workload', chart => new LocalhostSidecars(chart, 'proxy', { main: { image: 'web:1', portNumber: 80 }, sidecars: [] } as Json), required('workload', 'test/proxy')),
 ];
 
@@ -958,6 +981,11 @@ const KNOWN_BUGS: Record<string, string> = {
   'IpcProducerConsumerPod with shmSize a number': 'TypeError: size.toMebibytes is not a function',
   'IpcReadiness with a timeout that is a number': 'TypeError: this.timeout.toMilliseconds is not a function',
   'LocalhostSidecarPod with ports an object': 'TypeError: object is not iterable',
+  'U+2028 in a working directory': 'yaml-safe-strings reads command, args, env, probe and hook commands only: YAML kubectl and podman misread',
+  'U+2028 in an HTTP probe path': 'same, for an httpGet path',
+  'U+2028 in a Pod annotation': 'same, for metadata annotations',
+  'IpcReadiness.posixMessageQueue with no name': 'TypeError in the factory (name.replace)',
+  'IpcReadiness.file with a path that is a number': 'TypeError in the factory (text.replace)',
 };
 
 describe.each(Object.entries(GROUPS))('%s', (_group, cases) => {
