@@ -4,6 +4,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IValidation } from 'constructs';
+import { attached } from './_attached';
 import { checkPod } from './_pod-check';
 import { ContainerCountRequirement, durationViolation, show, violation, Violation } from './_pod-rules';
 
@@ -47,14 +48,11 @@ const CHECKS = Symbol.for('cdk8s-multicontainer.WorkloadChecks');
 export class WorkloadChecks implements IValidation {
   /** The checks of `workload`, made (and added to its validations) on first use. */
   public static of(workload: kplus.AbstractPod): WorkloadChecks {
-    const holder = workload as unknown as { [CHECKS]?: WorkloadChecks };
-    let checks = holder[CHECKS];
-    if (!checks) {
-      checks = new WorkloadChecks(workload);
-      Object.defineProperty(workload, CHECKS, { value: checks, enumerable: false });
+    return attached(workload, CHECKS, () => {
+      const checks = new WorkloadChecks(workload);
       workload.node.addValidation(checks);
-    }
-    return checks;
+      return checks;
+    });
   }
 
   /** The workload's kind. */
