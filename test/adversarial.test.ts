@@ -27,7 +27,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { podTemplateOf } from './pod-security';
 import {
-  IpcProducerConsumer, IpcProducerConsumerPod, IpcProducerConsumerPodProps, IpcReadiness, LocalhostSidecarPod, LocalhostSidecarPodProps,
+  HelperContainer, IpcProducerConsumer, IpcProducerConsumerPod, IpcProducerConsumerPodProps, IpcReadiness, LocalhostSidecarPod, LocalhostSidecarPodProps,
   LocalhostSidecars, SharedVolumePod, SharedVolumePodProps, SharedVolumes, StartupGate,
 } from '../src';
 import { parseValidationError, ValidationLine } from './property/harness';
@@ -924,6 +924,34 @@ const VALID_BASELINES: Case[] = [
   }, valid())),
 ];
 
+const HELPERS: Case[] = [
+  c('HelperContainer without workload', chart => new HelperContainer(chart, 'helper', { image: 'envoy:1' } as Json), required('workload', 'test/helper')),
+  c('HelperContainer with props undefined', chart => new HelperContainer(chart, 'helper', undefined as Json), required(/^(props|workload)$/, 'test/helper')),
+  c('HelperContainer with an uppercase name', chart => {
+    new HelperContainer(chart, 'helper', { workload: deployment(chart), name: 'Envoy', image: 'envoy:1' });
+  }, err('container-name-dns-label', 'spec.template.spec.containers[0].name', 'test/web')),
+  c('HelperContainer with an image with a trailing space', chart => {
+    new HelperContainer(chart, 'helper', { workload: deployment(chart), image: 'envoy:1 ' });
+  }, err('image-valid', 'spec.template.spec.containers[0].image', 'test/web')),
+  c('HelperContainer with restartPolicy through a cast', chart => {
+    new HelperContainer(chart, 'helper', { workload: deployment(chart), image: 'envoy:1', restartPolicy: 'Always' } as Json);
+  }, err('native-sidecar-restart-policy', /restartPolicy$/, 'test/helper')),
+  c('HelperContainer as a native sidecar declared longRunning: false', chart => {
+    new HelperContainer(chart, 'helper', { workload: deployment(chart), image: 'envoy:1', nativeSidecar: true, longRunning: false });
+  }, err('native-sidecar-exits', /longRunning$/, 'test/helper')),
+  c('HelperContainer with a port on a Job, as a regular container', chart => {
+    const job = new kplus.Job(chart, 'web', { containers: [{ name: 'app', image: 'app:1' }] });
+    new HelperContainer(chart, 'helper', { workload: job, image: 'envoy:1', portNumber: 9901 });
+  }, err('job-long-running-helper', 'spec.template.spec.containers[1]', 'test/web')),
+  c('HelperContainer with a memory limit of 1e21 MiB', chart => {
+    new HelperContainer(chart, 'helper', { workload: deployment(chart, { containers: [{ name: 'app', image: 'app:1' }] }), image: 'envoy:1', resources: { memory: { limit: Size.mebibytes(1e21) } } });
+  }, err('quantity-valid', /resources/, 'test/web')),
+  c('HelperContainer as a native sidecar beside an app container on a Job', chart => {
+    const job = new kplus.Job(chart, 'web', { containers: [{ name: 'app', image: 'app:1' }] });
+    new HelperContainer(chart, 'helper', { workload: job, name: 'envoy', image: 'envoy:1', portNumber: 9901, nativeSidecar: true });
+  }, valid(docs => expect(containerNamed(docs, 'envoy')).toMatchObject({ restartPolicy: 'Always' }))),
+];
+
 const GROUPS: Record<string, Case[]> = {
   'names': NAMES,
   'ports': PORTS,
@@ -939,6 +967,7 @@ const GROUPS: Record<string, Case[]> = {
   'native sidecars': NATIVE_SIDECARS,
   'workload rules': WORKLOADS,
   'JavaScript callers with wrong types': JS_CALLERS,
+  'HelperContainer': HELPERS,
   'valid baselines': VALID_BASELINES,
 };
 
