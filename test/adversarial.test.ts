@@ -27,8 +27,8 @@ import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { podTemplateOf } from './pod-security';
 import {
-  HelperContainer, IpcProducerConsumer, IpcProducerConsumerPod, IpcProducerConsumerPodProps, IpcReadiness, LocalhostSidecarPod, LocalhostSidecarPodProps,
-  LocalhostSidecars, SharedVolumePod, SharedVolumePodProps, SharedVolumes, StartupGate,
+  HelperContainer, IpcProducerConsumer, IpcProducerConsumerPod, IpcProducerConsumerPodProps, IpcReadiness, LocalhostSidecarPod,
+  LocalhostSidecarPodProps, LocalhostSidecars, SharedVolumePod, SharedVolumePodProps, SharedVolumes, StartupGate,
 } from '../src';
 import { parseValidationError, ValidationLine } from './property/harness';
 import { schemaErrorsOfPod, stopSchemaWorker } from './property/k8s-schema';
