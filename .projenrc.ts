@@ -61,7 +61,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // Some platform builds are missing from this registry; npm then leaves them out of the lockfile
 // and `npm ci` fails. Pinning the resolver keeps the lockfile installable everywhere.
-for (const pattern of ['/examples/', '/bench/', '/docs/', '/cdk8s.yaml', '/.ci/']) {
+// docs/ ships in the package: the README links to it, and npm and Construct Hub show the README from the package.
+for (const pattern of ['/examples/', '/bench/', '/cdk8s.yaml', '/.ci/']) {
   project.addPackageIgnore(pattern);
 }
 

@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { requiredProp, show, sizeLimitViolation, textViolations, violation, Violation } from './_pod-rules';
 import { PodTemplateRendering } from './_rendering';
 import { podSpecPath, WorkloadChecks } from './_workload';
 import { PatternContainerProps } from './pattern-container';
@@ -120,6 +120,7 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
       `cdk8s-plus-27 has no container restartPolicy and would drop it from the YAML, received ${show(restartPolicy)}`,
       'for a native sidecar (an init container with restartPolicy "Always", Kubernetes >= 1.29) set `nativeSidecar: true`; otherwise remove it'));
   }
+  if (typeof props.image !== 'string') found.push(requiredProp(`${where}.image`, props.image, 'an image (a string such as "nginx:1.27")'));
   props = withPatternDefaults(props);
   let container: kplus.Container;
   if (props.nativeSidecar) {
@@ -138,6 +139,7 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
         props.longRunning ? 'it is declared `longRunning: true`' : `it declares port ${container.ports[0].number}, so it is taken for a server`);
     }
   }
+  found.push(...renderedExtrasViolations(container, props, where));
   // Pod Security "restricted" for a container that runs as non-root; one opted out of non-root
   // (a root image) keeps its capabilities and is "baseline".
   PodTemplateRendering.of(workload).securityDefaults(container, props.securityContext?.ensureNonRoot !== false);
@@ -208,4 +210,35 @@ export function addPatternInitContainer(pod: kplus.AbstractPod, props: kplus.Con
   const container = addContainer(pod, withPatternDefaults(props), found, 'initContainers', i, 'initContainers');
   PodTemplateRendering.of(pod).securityDefaults(container, props.securityContext?.ensureNonRoot !== false);
   return container;
+}
+
+/**
+ * The probes and lifecycle hooks of a pattern container, rendered now as cdk8s-plus will render
+ * them: a duration that is not whole seconds would make it throw while writing the manifest
+ * (after other charts may have been written), and their command strings obey the rules a
+ * container's command does. Native sidecars' probes are written by the library: the same holds.
+ */
+function renderedExtrasViolations(container: kplus.Container, props: PatternContainerProps, where: string): Violation[] {
+  const found: Violation[] = [];
+  const extras: Array<[string, { _toKube(c: kplus.Container): unknown } | undefined, (json: any) => any]> = [
+    ['readiness', props.readiness, kplus.k8s.toJson_Probe],
+    ['liveness', props.liveness, kplus.k8s.toJson_Probe],
+    ['startup', props.startup, kplus.k8s.toJson_Probe],
+    ['lifecycle.postStart', props.lifecycle?.postStart, kplus.k8s.toJson_LifecycleHandler],
+    ['lifecycle.preStop', props.lifecycle?.preStop, kplus.k8s.toJson_LifecycleHandler],
+  ];
+  for (const [name, extra, toJson] of extras) {
+    if (extra === undefined) continue;
+    let rendered: any;
+    try {
+      rendered = toJson(extra._toKube(container));
+    } catch (e) {
+      found.push(violation('duration-valid', `${where}.${name}`, `container ${show(container.name)}'s ${name} cannot be written: ${(e as Error).message}`,
+        'give its durations in whole seconds, e.g. Duration.seconds(5)'));
+      continue;
+    }
+    const command: unknown[] = rendered?.exec?.command ?? [];
+    command.forEach((text, j) => found.push(...textViolations(`${where}.${name}.command[${j}]`, `container ${show(container.name)}'s ${name} has the command string`, text)));
+  }
+  return found;
 }

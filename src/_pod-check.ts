@@ -28,6 +28,11 @@ function checkContainer(checker: PodChecker, container: kplus.Container, key: Co
   checker.container(key, i, container.name, container.image, nativeSidecar);
   checker.texts(container.command, container.args);
   if (container.portNumber !== undefined) checker.portNumberProbe(container.portNumber);
+  const resources = container.resources;
+  if (resources) {
+    checker.resources({ request: resources.cpu?.request?.amount, limit: resources.cpu?.limit?.amount },
+      { request: resources.memory?.request, limit: resources.memory?.limit });
+  }
   // Rendered in the order added; values from secrets and config maps have no value.
   Object.entries(container.env.variables).forEach(([name, env], j) => {
     checker.env(j, name, typeof env.value === 'string' ? env.value : undefined);

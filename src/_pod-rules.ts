@@ -5,7 +5,7 @@
 // template of a Deployment/StatefulSet/Job/DaemonSet, renders to, so the rules apply to
 // manifests this library did not write), and `checkPod` (./_pod-check) reads cdk8s-plus's own
 // objects, without rendering the Pod or copying it into that JSON shape first.
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 
 /** The part of a container spec the rules read. */
 export interface ContainerView {
@@ -62,6 +62,13 @@ export type RuleId =
   | 'mount-sub-path-valid'
   | 'mount-volume-exists'
   | 'image-set'
+  | 'image-valid'
+  | 'string-passable'
+  | 'env-name-valid'
+  | 'quantity-valid'
+  | 'metadata-name-valid'
+  | 'duration-valid'
+  | 'required-prop'
   | 'yaml-safe-strings'
   | 'init-container-probes'
   | 'size-limit-valid'
@@ -176,8 +183,21 @@ export type ContainerKey = 'containers' | 'initContainers';
 const containerCode = (key: ContainerKey, i: number) => (key === 'containers' ? i : -1 - i);
 const containerField = (spec: string, code: number) => (code >= 0 ? `${spec}.containers[${code}]` : `${spec}.initContainers[${-1 - code}]`);
 const labelOf = (name: string | undefined) => `container ${show(name)}`;
+// The 1.27 API server's check of environment variable names (validation.IsEnvVarName).
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+// A container image reference, as the kubelet parses it (github.com/distribution/reference).
+const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const IMAGE_REFERENCE = new RegExp(`^(?:${IMAGE_DOMAIN}/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::[\\w][\\w.-]{0,127})?`
+  + '(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$');
+/** The kernel's limit on one argument or environment string, its terminating NUL included (MAX_ARG_STRLEN). */
+export const MAX_ARG_STRLEN = 131072;
+const PASSABLE_FIX = 'pass large or binary data through a file instead (a ConfigMap or a shared volume), and drop NUL characters';
 const BLANK = /^\s*$/;
 const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
+
+/** Any pod spec's demand: the API server, and cdk8s-plus, need one container at least. */
+const NO_CONTAINER: ContainerCountRequirement = { min: 1, why: 'a pod spec', fix: 'add a container to the workload' };
 
 /** A pattern's demand on the number of app containers. */
 export interface ContainerCountRequirement {
@@ -220,7 +240,9 @@ export class PodChecker {
    * @param requirement the pattern's demand on that number, if any
    */
   constructor(private readonly spec: string, appContainers: number, requirement?: ContainerCountRequirement) {
-    if (requirement && appContainers < requirement.min) {
+    // cdk8s-plus throws mid-synth, without a path, on a pod spec with no container.
+    requirement ??= NO_CONTAINER;
+    if (appContainers < requirement.min) {
       this.violations.push(violation('container-count', `${spec}.containers`,
         `${requirement.why} needs at least ${requirement.min} containers, received ${appContainers}`, requirement.fix));
     }
@@ -250,28 +272,63 @@ export class PodChecker {
     this.mountPaths = new Map();
     this.namesByCode.set(this.code, name);
     this.checkName(NAME_RULES.container, name, this.containerNames, this.code, this.field, first => containerField(this.spec, first));
-    if (image !== undefined && BLANK.test(image)) {
+    if (image === undefined) {
+      // Not in the spec read (a raw spec's image is the API server's to require).
+    } else if (typeof image !== 'string' || BLANK.test(image)) {
       this.violations.push(violation('image-set', `${this.field}.image`, `${labelOf(name)} has an empty image, received ${show(image)}`,
         'set the image to run, e.g. "nginx:1.27"'));
+    } else if (!IMAGE_REFERENCE.test(image)) {
+      this.violations.push(violation('image-valid', `${this.field}.image`,
+        `${labelOf(name)} has the image ${show(image)}, which is not an image reference the kubelet can pull (it fails with InvalidImageName)`,
+        'write it as [registry[:port]/]name[:tag][@digest] with a lowercase name and no spaces, e.g. "nginx:1.27" or "registry.k8s.io/git-sync/git-sync:v4.4.0"'));
     }
   }
 
-  /** The container's command and args: strings the YAML readers must take back as written. */
+  /** The container's command and args: strings the YAML readers must take back as written, and a process can receive. */
   public texts(command: ReadonlyArray<string> | undefined, args: ReadonlyArray<string> | undefined): void {
     for (const [what, texts] of [['command', command], ['args', args]] as const) {
-      texts?.forEach((text, j) => {
-        if (YAML_UNSAFE.test(text)) {
-          this.violations.push(yamlUnsafe(`${this.field}.${what}[${j}]`, `${labelOf(this.name)} has the ${what} string ${excerpt(text)}`));
-        }
-      });
+      texts?.forEach((text, j) => this.text(`${this.field}.${what}[${j}]`, `${labelOf(this.name)} has the ${what} string`, text));
     }
+  }
+
+  /**
+   * A string the library writes for the container (a command, an argument, a probe's or a
+   * hook's command): YAML-safe, no NUL, and short enough for the kernel to pass it.
+   */
+  public text(field: string, what: string, text: unknown, extraBytes = 0): void {
+    this.violations.push(...textViolations(field, what, text, extraBytes));
   }
 
   /** Environment variable j of the container (`value` undefined when it comes from a secret, config map, ...). */
   public env(j: number, name: string | undefined, value: string | undefined): void {
-    if (value !== undefined && YAML_UNSAFE.test(value)) {
-      this.violations.push(yamlUnsafe(`${this.field}.env[${j}].value`,
-        `${labelOf(this.name)} sets the environment variable ${show(name)} to ${excerpt(value)}`));
+    if (name === undefined || !ENV_NAME.test(name)) {
+      this.violations.push(violation('env-name-valid', `${this.field}.env[${j}].name`,
+        `${labelOf(this.name)} sets the environment variable ${show(name)}; the API server accepts names of letters, digits, '_', '-' and '.', not starting with a digit`,
+        'name it like MAIN_URL or app.config'));
+    }
+    // The kernel passes each variable as one "NAME=value" string.
+    if (value !== undefined) {
+      this.text(`${this.field}.env[${j}].value`, `${labelOf(this.name)} sets the environment variable ${show(name)} to`, value, (name?.length ?? 0) + 1);
+    }
+  }
+
+  /** The container's resources as cdk8s-plus renders them: quantities the API server reads. */
+  public resources(cpu: { request?: string; limit?: string }, memory: { request?: Size; limit?: Size }): void {
+    for (const [which, amount] of [['requests', cpu.request], ['limits', cpu.limit]] as const) {
+      if (amount !== undefined && !isQuantity(String(amount))) {
+        this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.cpu`,
+          `${labelOf(this.name)} asks for ${show(String(amount))} of CPU, which is not a Kubernetes quantity`,
+          'use Cpu.millis(n) or Cpu.units(n) with a positive finite number such as 250 or 0.5'));
+      }
+    }
+    for (const [which, size] of [['requests', memory.request], ['limits', memory.limit]] as const) {
+      if (size === undefined) continue;
+      const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!Number.isSafeInteger(mebibytes) || mebibytes < 0) {
+        this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.memory`,
+          `${labelOf(this.name)} asks for ${show(mebibytes)} MiB of memory; cdk8s-plus writes memory in whole mebibytes, so this is not a quantity it can write`,
+          'use a whole number of mebibytes such as Size.mebibytes(256) or Size.gibibytes(1)'));
+      }
     }
   }
 
@@ -466,4 +523,61 @@ export function missingVolume(field: string, containerName: string | undefined, 
 
 function normalizePath(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') : path;
+}
+
+/**
+ * Why a process could not receive `text` as one argument or environment string: a NUL ends the
+ * string early, and the kernel refuses one longer than MAX_ARG_STRLEN (the container fails to
+ * start with E2BIG). `extraBytes`: what the kernel adds (`NAME=` for a variable).
+ */
+export function passableProblem(text: string, extraBytes = 0): string | undefined {
+  if (text.includes('\0')) return 'which holds a NUL character; a process receives its arguments and environment as NUL-terminated strings, so the container cannot be started with it';
+  const bytes = Buffer.byteLength(text, 'utf8') + extraBytes + 1;
+  if (bytes > MAX_ARG_STRLEN) {
+    return `which is ${bytes} bytes long; the kernel passes at most ${MAX_ARG_STRLEN} bytes per argument or environment string (MAX_ARG_STRLEN), so the container fails to start (E2BIG)`;
+  }
+  return undefined;
+}
+
+/** Whether `text` is a Kubernetes quantity (no exponent after a suffix, no NaN). */
+function isQuantity(text: string): boolean {
+  const match = QUANTITY.exec(text);
+  return match !== null && !text.startsWith('-') && Number.isFinite(Number(match[1]));
+}
+
+/** Why `text` cannot be written to YAML that kubectl and podman read back as written, or undefined. */
+export function yamlProblem(text: string): string | undefined {
+  return YAML_UNSAFE.test(text) ? 'which kubectl or podman kube play would refuse or misread in YAML' : undefined;
+}
+
+/**
+ * A duration cdk8s-plus writes as whole seconds: anything else (1.5 s, NaN) makes it throw
+ * while writing the manifest, without a construct path. Returns the violation, or undefined.
+ */
+export function durationViolation(field: string, duration: Duration | undefined): Violation | undefined {
+  if (duration === undefined) return undefined;
+  const seconds = duration.toSeconds({ integral: false });
+  if (Number.isSafeInteger(seconds) && seconds >= 0) return undefined;
+  return violation('duration-valid', field, `the duration must be a whole, non-negative number of seconds, received ${show(seconds)} seconds (${show(duration.toMilliseconds())} ms)`,
+    'use whole seconds, e.g. Duration.seconds(2) or Duration.minutes(1)');
+}
+
+/**
+ * What is wrong with a string the library writes into a container: not a string, not YAML-safe,
+ * holding a NUL, or too long for the kernel. `what` starts the problem ("container "x" has the
+ * command string"); `extraBytes`, what the kernel adds to it (`NAME=` for a variable).
+ */
+export function textViolations(field: string, what: string, text: unknown, extraBytes = 0): Violation[] {
+  if (typeof text !== 'string') return [violation('string-passable', field, `${what} ${show(text)}, which is not a string`, 'pass a string')];
+  const found: Violation[] = [];
+  if (YAML_UNSAFE.test(text)) found.push(yamlUnsafe(field, `${what} ${excerpt(text)}`));
+  const problem = passableProblem(text, extraBytes);
+  if (problem) found.push(violation('string-passable', field, `${what} ${excerpt(text)}, ${problem}`, PASSABLE_FIX));
+  return found;
+}
+
+/** A required prop a JavaScript (or other jsii-language) caller left out or gave the wrong type. */
+export function requiredProp(field: string, value: unknown, expected: string): Violation {
+  return violation('required-prop', field, `${expected} is required, received ${value === null ? 'null' : typeof value === 'object' ? show(value) : `${typeof value} ${show(value)}`}`,
+    `pass ${expected}`);
 }

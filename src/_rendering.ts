@@ -8,6 +8,7 @@
 // these fields are written into the one rendered object of the workload, after that filter.
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { attached } from './_attached';
 
 /** The probes of a native sidecar, as cdk8s-plus's container props name them. */
 export interface SidecarProbes {
@@ -26,13 +27,7 @@ const RENDERING = Symbol.for('cdk8s-multicontainer.PodTemplateRendering');
 export class PodTemplateRendering {
   /** The rendering of `workload`, installed on first use. */
   public static of(workload: kplus.AbstractPod): PodTemplateRendering {
-    const holder = workload as unknown as { [RENDERING]?: PodTemplateRendering };
-    let rendering = holder[RENDERING];
-    if (!rendering) {
-      rendering = new PodTemplateRendering(workload);
-      Object.defineProperty(workload, RENDERING, { value: rendering, enumerable: false });
-    }
-    return rendering;
+    return attached(workload, RENDERING, () => new PodTemplateRendering(workload));
   }
 
   private readonly sidecars = new Map<kplus.Container, SidecarProbes>();

@@ -1,10 +1,12 @@
 // What the library knows of the workload a pattern is applied to (a Pod, or the pod template of
 // a Deployment, StatefulSet, DaemonSet, Job or CronJob), and the one synth-time check each such
 // workload gets, however many patterns are applied to it.
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IValidation } from 'constructs';
+import { attached } from './_attached';
 import { checkPod } from './_pod-check';
-import { ContainerCountRequirement, show, violation, Violation } from './_pod-rules';
+import { ContainerCountRequirement, durationViolation, show, violation, Violation } from './_pod-rules';
 
 /** The workload kinds the library writes, as the YAML names them. */
 export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -33,6 +35,8 @@ const LONG_RUNNING_KINDS: ReadonlyArray<WorkloadKind> = ['Deployment', 'Stateful
 /** Kinds whose Pods must complete: the API server refuses `restartPolicy: Always`. */
 const COMPLETING_KINDS: ReadonlyArray<WorkloadKind> = ['Job', 'CronJob'];
 
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 const CHECKS = Symbol.for('cdk8s-multicontainer.WorkloadChecks');
 
 /**
@@ -44,14 +48,11 @@ const CHECKS = Symbol.for('cdk8s-multicontainer.WorkloadChecks');
 export class WorkloadChecks implements IValidation {
   /** The checks of `workload`, made (and added to its validations) on first use. */
   public static of(workload: kplus.AbstractPod): WorkloadChecks {
-    const holder = workload as unknown as { [CHECKS]?: WorkloadChecks };
-    let checks = holder[CHECKS];
-    if (!checks) {
-      checks = new WorkloadChecks(workload);
-      Object.defineProperty(workload, CHECKS, { value: checks, enumerable: false });
+    return attached(workload, CHECKS, () => {
+      const checks = new WorkloadChecks(workload);
       workload.node.addValidation(checks);
-    }
-    return checks;
+      return checks;
+    });
   }
 
   /** The workload's kind. */
@@ -120,9 +121,48 @@ export class WorkloadChecks implements IValidation {
         `a ${this.kind}'s Pods run to completion, and the API server refuses restartPolicy "Always" in its pod template, received ${show(policy)}`,
         'use RestartPolicy.NEVER (the default) or RestartPolicy.ON_FAILURE'));
     }
+    found.push(...this.nameViolations(), ...this.durationViolations());
     if (COMPLETING_KINDS.includes(this.kind)) found.push(...this.neverCompleting());
     if (this.workload instanceof kplus.StatefulSet) found.push(...this.unservedPorts(this.workload));
     return found;
+  }
+
+  /**
+   * `metadata.name` as the API server checks it for the kind: a DNS-1123 subdomain; a Job's
+   * name also becomes its Pods' `job-name` label (at most 63 characters), and a CronJob's gets
+   * 11 characters appended for each Job it creates (at most 52).
+   */
+  private nameViolations(): Violation[] {
+    const name = this.workload.name;
+    const most = this.kind === 'CronJob' ? 52 : this.kind === 'Job' ? 63 : 253;
+    let problem: string | undefined;
+    if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
+      problem = 'must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit';
+    } else if (name.length > most) {
+      problem = `is ${name.length} characters long, and a ${this.kind}'s name may have at most ${most}`;
+    }
+    if (!problem) return [];
+    return [violation('metadata-name-valid', 'metadata.name', `the ${this.kind}'s name ${show(name)} ${problem}`,
+      `set metadata.name to a name such as "web-1", or leave it unset for a generated one${most < 253 ? ` (at most ${most} characters)` : ''}`)];
+  }
+
+  /**
+   * Durations cdk8s-plus writes as whole seconds: anything else makes it throw while writing
+   * the manifest, after other charts may have been written already.
+   */
+  private durationViolations(): Violation[] {
+    const w = this.workload as unknown as Record<string, Duration | undefined>;
+    const top = this.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+    const fields: Array<[string, Duration | undefined]> = [[`${this.spec}.terminationGracePeriodSeconds`, this.workload.terminationGracePeriod]];
+    if (this.kind === 'Deployment') fields.push(['spec.minReadySeconds', w.minReady], ['spec.progressDeadlineSeconds', w.progressDeadline]);
+    if (this.kind === 'StatefulSet') fields.push(['spec.minReadySeconds', w.minReady]);
+    if (this.kind === 'Job') fields.push([`${top}.activeDeadlineSeconds`, w.activeDeadline]);
+    if (COMPLETING_KINDS.includes(this.kind)) fields.push([`${top}.ttlSecondsAfterFinished`, w.ttlAfterFinished]);
+    if (this.kind === 'CronJob') fields.push(['spec.startingDeadlineSeconds', w.startingDeadline]);
+    return fields.flatMap(([field, duration]) => {
+      const v = durationViolation(field, duration);
+      return v ? [v] : [];
+    });
   }
 
   /** A Job's Pod completes when all its app containers have exited: one that keeps running holds it forever. */

@@ -4,3 +4,4 @@ export * from './shared-volumes';
 export * from './ipc-readiness';
 export * from './ipc-producer-consumer';
 export * from './localhost-sidecars';
+export * from './helper-container';

@@ -5,7 +5,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addPatternContainer, mountsVolume, withOverrides } from './_containers';
-import { PatternChecks } from './_pattern';
+import { PatternChecks, PropsCheck, WORKLOAD } from './_pattern';
 import { ContainerCountRequirement, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 import { IpcReadiness, StartupGate } from './ipc-readiness';
@@ -95,8 +95,10 @@ export class IpcProducerConsumer extends Construct {
 
   constructor(scope: Construct, id: string, props: IpcProducerConsumerProps) {
     super(scope, id);
-    this.workload = props.workload;
-    this.pair = new IpcPair(this, props.workload, props);
+    const check = new PropsCheck(this);
+    check.required('props', props, 'a props object');
+    this.workload = check.required('workload', props.workload, WORKLOAD, kplus.AbstractPod);
+    this.pair = new IpcPair(this, this.workload, props);
     this.producer = this.pair.producer;
     this.consumer = this.pair.consumer;
     this.readiness = this.pair.readiness;
@@ -153,7 +155,7 @@ export class IpcProducerConsumerPod extends MultiContainerPod {
   private readonly pair: IpcPair;
 
   constructor(scope: Construct, id: string, props: IpcProducerConsumerPodProps) {
-    super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.NEVER);
+    super(scope, id, props, props?.restartPolicy ?? kplus.RestartPolicy.NEVER);
     this._requireContainers(REQUIREMENT);
     this.pair = new IpcPair(this, this, props);
     this.producer = this.pair.producer;
@@ -193,7 +195,10 @@ class IpcPair {
   private consumers = 0;
 
   constructor(private readonly scope: Construct, private readonly workload: kplus.AbstractPod, props: IpcProducerConsumerOptions) {
-    this.readiness = props.readiness;
+    const check = new PropsCheck(scope);
+    check.required('producer', props.producer, 'the producer\'s container props');
+    check.required('consumer', props.consumer, 'the consumer\'s container props');
+    this.readiness = check.required('readiness', props.readiness, 'an IpcReadiness (e.g. IpcReadiness.posixMessageQueue(\'/q\'), or IpcReadiness.none())', IpcReadiness);
     this.startupGate = props.startupGate ?? StartupGate.CONSUMER_WAITS;
     const readiness = this.readiness;
     if (readiness.problem) {
@@ -213,7 +218,7 @@ class IpcPair {
           'drop the producer\'s postStart hook, or use StartupGate.CONSUMER_WAITS'));
       } else {
         producerProps = withOverrides(producerProps, {
-          lifecycle: { ...producerProps.lifecycle, postStart: kplus.Handler.fromCommand(['/bin/sh', '-c', readiness.waitScript()]) },
+          lifecycle: { ...producerProps.lifecycle, postStart: kplus.Handler.fromCommand(readiness.waitCommand()) },
         });
       }
     }
@@ -266,7 +271,7 @@ class IpcPair {
       } else {
         // The original command and args become the wrapper's "$@", so `exec` keeps them verbatim.
         consumerProps = withOverrides(consumerProps, {
-          command: ['/bin/sh', '-c', this.readiness.waitScript(), 'wait-for-producer', ...consumerProps.command, ...consumerProps.args ?? []],
+          command: this.readiness.waitCommand([...consumerProps.command, ...consumerProps.args ?? []]),
           args: undefined,
         });
       }

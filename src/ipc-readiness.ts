@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { passableProblem, show, yamlProblem } from './_pod-rules';
 
 /**
  * Options of an `IpcReadiness` condition.
@@ -26,18 +27,37 @@ export interface IpcReadinessOptions {
  * The condition says the object *exists*. Have the producer create it only once it may be used
  * (for shared memory, write it under a temporary name and rename it).
  *
- * Readiness objects are immutable. A factory called with the default timing returns one shared
- * object per condition, so many Pods waiting for the same thing hold one copy.
+ * Readiness objects are immutable.
  */
 export class IpcReadiness {
+  /**
+   * The fixed POSIX `sh` script of `waitCommand`: its arguments are the condition, the number of
+   * tries, the seconds between them, the message to print on giving up, then the command.
+   */
+  public static readonly WAIT_SCRIPT = [
+    'condition=$1 tries=$2 interval=$3 give_up=$4',
+    'shift 4',
+    'if ! /bin/sh -n -c "$condition"; then',
+    '  printf \'cdk8s-multicontainer: the readiness condition does not parse: %s\\n\' "$condition" >&2',
+    '  exit 1',
+    'fi',
+    'n=0',
+    'until /bin/sh -c "$condition"; do',
+    '  if [ "$n" -ge "$tries" ]; then printf \'%s\\n\' "$give_up" >&2; exit 1; fi',
+    '  n=$((n + 1))',
+    '  sleep "$interval"',
+    'done',
+    '[ "$#" -eq 0 ] || exec "$@"',
+  ].join('\n');
+
   /**
    * A POSIX message queue exists: `/dev/mqueue/<name>` (the container runtime mounts the
    * IPC namespace's mqueue filesystem there).
    * @param name the queue name as given to `mq_open`, e.g. `/ch6_ipc`
    */
   public static posixMessageQueue(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return interned(`mq\0${name}`, options, () => new IpcReadiness(`POSIX message queue ${name}`,
-      `[ -e ${quote(`/dev/mqueue/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX message queue')));
+    return new IpcReadiness(`POSIX message queue ${name}`,
+      `[ -e ${quote(`/dev/mqueue/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX message queue'));
   }
 
   /**
@@ -45,8 +65,8 @@ export class IpcReadiness {
    * @param name the object name as given to `shm_open`, e.g. `/OS`
    */
   public static posixSharedMemory(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return interned(`shm\0${name}`, options, () => new IpcReadiness(`POSIX shared memory ${name}`,
-      `[ -e ${quote(`/dev/shm/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX shared memory')));
+    return new IpcReadiness(`POSIX shared memory ${name}`,
+      `[ -e ${quote(`/dev/shm/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX shared memory'));
   }
 
   /**
@@ -54,7 +74,7 @@ export class IpcReadiness {
    * @param key the key given to `msgget`, e.g. from `ftok`
    */
   public static sysvMessageQueue(key: number, options: IpcReadinessOptions = {}): IpcReadiness {
-    return interned(`msg\0${key}`, options, () => IpcReadiness.sysv('message queue', '/proc/sysvipc/msg', key, options));
+    return IpcReadiness.sysv('message queue', '/proc/sysvipc/msg', key, options);
   }
 
   /**
@@ -62,7 +82,7 @@ export class IpcReadiness {
    * @param key the key given to `shmget`
    */
   public static sysvSharedMemory(key: number, options: IpcReadinessOptions = {}): IpcReadiness {
-    return interned(`sysvshm\0${key}`, options, () => IpcReadiness.sysv('shared memory segment', '/proc/sysvipc/shm', key, options));
+    return IpcReadiness.sysv('shared memory segment', '/proc/sysvipc/shm', key, options);
   }
 
   /**
@@ -70,8 +90,8 @@ export class IpcReadiness {
    * @param path an absolute path, seen from the waiting container
    */
   public static file(path: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return interned(`file\0${path}`, options, () => new IpcReadiness(`file ${path}`, `[ -e ${quote(path)} ]`, options,
-      path.startsWith('/') ? undefined : `the path must be absolute, received ${JSON.stringify(path)}`));
+    return new IpcReadiness(`file ${path}`, `[ -e ${quote(path)} ]`, options,
+      path.startsWith('/') ? undefined : `the path must be absolute, received ${show(path)}`);
   }
 
   /**
@@ -79,8 +99,8 @@ export class IpcReadiness {
    * @param condition a shell command list, e.g. `test -s /dev/shm/OS`
    */
   public static command(condition: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return interned(`command\0${condition}`, options, () => new IpcReadiness(`condition ${JSON.stringify(condition)}`,
-      `{ ${condition}\n}`, options, condition.trim() ? undefined : 'the condition is empty'));
+    return new IpcReadiness(`condition ${show(condition)}`, condition, options,
+      typeof condition === 'string' && condition.trim() ? undefined : `the condition is empty, received ${show(condition)}`);
   }
 
   /**
@@ -88,7 +108,7 @@ export class IpcReadiness {
    * with the producer's IPC objects not existing yet.
    */
   public static none(): IpcReadiness {
-    return interned('none', {}, () => new IpcReadiness('no readiness condition', undefined, {}, undefined));
+    return new IpcReadiness('no readiness condition', undefined, {}, undefined);
   }
 
   private static sysv(what: string, table: string, key: number, options: IpcReadinessOptions): IpcReadiness {
@@ -117,8 +137,6 @@ export class IpcReadiness {
   /** Why the condition's arguments are unusable, or undefined when they are fine. */
   public readonly problem?: string;
 
-  private script?: string;
-
   private constructor(description: string, condition: string | undefined, options: IpcReadinessOptions, argumentProblem: string | undefined) {
     this.description = description;
     this.condition = condition;
@@ -128,7 +146,9 @@ export class IpcReadiness {
     const timing = interval <= 0 || this.timeout.toMilliseconds() < interval
       ? `pollInterval must be positive and at most timeout, received pollInterval ${interval} ms and timeout ${this.timeout.toMilliseconds()} ms`
       : undefined;
-    this.problem = argumentProblem ?? timing;
+    // What the library writes for the condition must obey the rules user text does.
+    const text = [condition, description].map(t => t === undefined ? undefined : yamlProblem(t) ?? passableProblem(t)).find(p => p);
+    this.problem = argumentProblem ?? (text && `the condition's text ${show(condition ?? description)} cannot be written: ${text.replace(/^which /, 'it ')}`) ?? timing;
   }
 
   /**
@@ -145,44 +165,24 @@ export class IpcReadiness {
   }
 
   /**
-   * A POSIX `sh` script that waits for the condition, then runs the command in its arguments
-   * (`"$@"`) if any, or exits 0. On timeout it prints why to stderr and exits 1.
-   * Needs `sh`, `sleep` and `[` in the image.
+   * The command that waits for the condition, then runs `command` (if any) with `exec`, or
+   * exits 0: `/bin/sh -c WAIT_SCRIPT <name> <condition> <tries> <seconds> <give-up message> <command...>`.
+   * The condition is passed as data and tested in a shell of its own (`sh -c "$condition"`),
+   * so no text in it can change what the wrapper does: a condition that does not parse makes the
+   * wrapper exit 1 saying so, and one that never holds makes it exit 1 after `timeout`; otherwise
+   * the command always runs. Needs `sh` and `sleep` in the image.
+   * @param command the command (and its args) to run once the condition holds
+   * @returns the full argv, or `command` itself for `IpcReadiness.none()`
    */
-  public waitScript(): string {
-    if (this.condition === undefined) return 'exec "$@"';
-    // Readiness objects are immutable, and shared by the Pods that wait for the same object.
-    this.script ??= this.sharedWaitScript(this.condition);
-    return this.script;
-  }
-
-  private sharedWaitScript(condition: string): string {
-    // Readiness objects made with custom timing are not shared: their Pods still share one string.
-    const key = `${this.description}\0${this.condition}\0${this.timeout.toMilliseconds()}\0${this.pollInterval.toMilliseconds()}`;
-    let script = WAIT_SCRIPTS.get(key);
-    if (script === undefined) {
-      if (WAIT_SCRIPTS.size >= 1000) WAIT_SCRIPTS.clear();
-      script = this.renderWaitScript(condition);
-      WAIT_SCRIPTS.set(key, script);
-    }
-    return script;
-  }
-
-  private renderWaitScript(condition: string): string {
+  public waitCommand(command: string[] = []): string[] {
+    if (this.condition === undefined) return command;
     const interval = this.pollInterval.toMilliseconds();
     const tries = Math.ceil(this.timeout.toMilliseconds() / interval);
     const seconds = interval % 1000 === 0 ? String(interval / 1000) : (interval / 1000).toFixed(3);
     const giveUp = `cdk8s-multicontainer: gave up after ${this.timeout.toHumanString()} waiting for ${this.description}; is the producer running?`;
-    return [
-      'tries=0',
-      `until ${condition}; do`,
-      `  if [ "$tries" -ge ${tries} ]; then echo ${quote(giveUp)} >&2; exit 1; fi`,
-      '  tries=$((tries + 1))',
-      `  sleep ${seconds}`,
-      'done',
-      '[ "$#" -eq 0 ] || exec "$@"',
-    ].join('\n');
+    return ['/bin/sh', '-c', IpcReadiness.WAIT_SCRIPT, 'wait-for-producer', this.condition, String(tries), seconds, giveUp, ...command];
   }
+
 }
 
 /**
@@ -221,30 +221,9 @@ export enum StartupGate {
   NATIVE_SIDECAR = 'NATIVE_SIDECAR',
 }
 
-/**
- * Readiness conditions with the default timing, by factory and argument. They are immutable, so
- * Pods waiting for the same object share one (with its strings) instead of holding a copy each.
- */
-const INTERNED = new Map<string, IpcReadiness>();
-
-function interned(key: string, options: IpcReadinessOptions, create: () => IpcReadiness): IpcReadiness {
-  if (options.timeout !== undefined || options.pollInterval !== undefined) return create();
-  let readiness = INTERNED.get(key);
-  if (readiness === undefined) {
-    // Bounded, for long-lived processes that make many distinct conditions.
-    if (INTERNED.size >= 1000) INTERNED.clear();
-    readiness = create();
-    INTERNED.set(key, readiness);
-  }
-  return readiness;
-}
-
 // Durations are immutable: every readiness with the default timing shares these.
 const DEFAULT_TIMEOUT = Duration.seconds(60);
 const DEFAULT_POLL_INTERVAL = Duration.seconds(1);
-
-/** Wait scripts by description, condition and timing (see `IpcReadiness.waitScript`). */
-const WAIT_SCRIPTS = new Map<string, string>();
 
 function quote(text: string): string {
   return `'${text.replace(/'/g, '\'\\\'\'')}'`;
@@ -253,7 +232,7 @@ function quote(text: string): string {
 function posixNameProblem(name: string, what: string): string | undefined {
   const bare = name.replace(/^\//, '');
   if (!bare || bare.includes('/') || bare === '.' || bare === '..' || bare.length > 255) {
-    return `a ${what} name is "/" followed by 1 to 255 characters without "/", received ${JSON.stringify(name)}`;
+    return `a ${what} name is "/" followed by 1 to 255 characters without "/", received ${show(name)}`;
   }
   return undefined;
 }

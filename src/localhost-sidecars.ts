@@ -4,7 +4,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addPatternContainer, withOverrides } from './_containers';
-import { PatternChecks } from './_pattern';
+import { PatternChecks, PropsCheck, WORKLOAD } from './_pattern';
 import { ContainerCountRequirement, show, violation, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
@@ -65,8 +65,10 @@ export class LocalhostSidecars extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalhostSidecarsProps) {
     super(scope, id);
-    this.workload = props.workload;
-    this.group = new SidecarGroup(this, props.workload, props);
+    const check = new PropsCheck(this);
+    check.required('props', props, 'a props object');
+    this.workload = check.required('workload', props.workload, WORKLOAD, kplus.AbstractPod);
+    this.group = new SidecarGroup(this, this.workload, props);
     this.main = this.group.main;
     this.port = this.group.port;
     this.node.addValidation(this.group.checks());
@@ -122,7 +124,7 @@ export class LocalhostSidecarPod extends MultiContainerPod {
   private readonly group: SidecarGroup;
 
   constructor(scope: Construct, id: string, props: LocalhostSidecarPodProps) {
-    super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
+    super(scope, id, props, props?.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
     this._requireContainers(REQUIREMENT);
     this.group = new SidecarGroup(this, this, props);
     this.main = this.group.main;
@@ -170,6 +172,10 @@ class SidecarGroup {
   private readonly address: Record<string, kplus.EnvValue>;
 
   constructor(private readonly scope: Construct, private readonly workload: kplus.AbstractPod, props: LocalhostSidecarsOptions) {
+    const check = new PropsCheck(scope);
+    check.required('main', props.main, 'the main container\'s props');
+    const sidecars = check.list('sidecars', props.sidecars, 'a list of container props');
+    this.found.push(...check.found);
     const mainProps = props.main.name !== undefined ? props.main : withOverrides(props.main, { name: 'main' });
     this.main = addPatternContainer(scope, workload, mainProps, this.found, 'main');
     this.port = this.main.ports[0]?.number;
@@ -183,7 +189,7 @@ class SidecarGroup {
       MAIN_PORT: kplus.EnvValue.fromValue(String(this.port)),
       MAIN_URL: kplus.EnvValue.fromValue(`http://localhost:${this.port}`),
     };
-    props.sidecars.forEach(s => this.addSidecar(s, 'sidecars'));
+    sidecars.forEach(s => this.addSidecar(s, 'sidecars'));
   }
 
   public addSidecar(props: PatternContainerProps, field?: string): kplus.Container {

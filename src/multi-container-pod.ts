@@ -2,6 +2,7 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addPatternInitContainer } from './_containers';
+import { PropsCheck } from './_pattern';
 import { ContainerCountRequirement, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 
@@ -92,22 +93,24 @@ export abstract class MultiContainerPod extends kplus.Pod {
    */
   constructor(scope: Construct, id: string, options: MultiContainerPodOptions, restartPolicy: kplus.RestartPolicy) {
     super(scope, id, {
-      metadata: options.metadata,
-      securityContext: options.securityContext,
-      serviceAccount: options.serviceAccount,
-      automountServiceAccountToken: options.automountServiceAccountToken,
-      dns: options.dns,
-      hostAliases: options.hostAliases,
-      dockerRegistryAuth: options.dockerRegistryAuth,
-      isolate: options.isolate,
-      terminationGracePeriod: options.terminationGracePeriod,
+      metadata: options?.metadata,
+      securityContext: options?.securityContext,
+      serviceAccount: options?.serviceAccount,
+      automountServiceAccountToken: options?.automountServiceAccountToken,
+      dns: options?.dns,
+      hostAliases: options?.hostAliases,
+      dockerRegistryAuth: options?.dockerRegistryAuth,
+      isolate: options?.isolate,
+      terminationGracePeriod: options?.terminationGracePeriod,
       restartPolicy,
     });
+    new PropsCheck(this).required('props', options, 'a props object');
     // The cross-container rules run over the whole Pod at synth, before the pattern's own rules.
     const checks = WorkloadChecks.of(this);
     const found: Violation[] = [];
-    options.initContainers?.forEach((props, i) => addPatternInitContainer(this, props, found, i));
-    checks.addBuildViolations(found);
+    const propsCheck = new PropsCheck(this);
+    propsCheck.list('initContainers', options.initContainers, 'a list of container props', true).forEach((props, i) => addPatternInitContainer(this, props, found, i));
+    checks.addBuildViolations([...propsCheck.found, ...found]);
   }
 
   /**

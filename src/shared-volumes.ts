@@ -4,7 +4,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addPatternContainer, mountsVolume, withOverrides } from './_containers';
-import { PatternChecks } from './_pattern';
+import { PatternChecks, PropsCheck, WORKLOAD } from './_pattern';
 import { ContainerCountRequirement, dnsLabelProblem, missingVolume, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
@@ -131,9 +131,13 @@ export class SharedVolumes extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedVolumesProps) {
     super(scope, id);
-    this.workload = props.workload;
-    this.exchange = new VolumeExchange(this, props.workload, props.volumes);
-    (props.containers ?? []).forEach(c => this.exchange.addContainer(c));
+    const check = new PropsCheck(this);
+    check.required('props', props, 'a props object');
+    this.workload = check.required('workload', props.workload, WORKLOAD, kplus.AbstractPod);
+    const volumes = props.volumes === undefined ? undefined : check.list('volumes', props.volumes, 'a list of shared volumes');
+    const containers = check.list('containers', props.containers, 'a list of container props', true);
+    this.exchange = new VolumeExchange(this, this.workload, volumes, check.found);
+    containers.forEach(c => this.exchange.addContainer(c));
     this.volumes = this.exchange.volumes;
     this.node.addValidation(this.exchange.checks());
   }
@@ -208,10 +212,13 @@ export class SharedVolumePod extends MultiContainerPod {
   private readonly exchange: VolumeExchange;
 
   constructor(scope: Construct, id: string, props: SharedVolumePodProps) {
-    super(scope, id, props, props.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
+    super(scope, id, props, props?.restartPolicy ?? kplus.RestartPolicy.ALWAYS);
     this._requireContainers(REQUIREMENT);
-    this.exchange = new VolumeExchange(this, this, props.volumes);
-    props.containers.forEach(c => this.exchange.addContainer(c));
+    const check = new PropsCheck(this);
+    const volumes = props.volumes === undefined ? undefined : check.list('volumes', props.volumes, 'a list of shared volumes');
+    const containers = check.list('containers', props.containers, 'a list of container props');
+    this.exchange = new VolumeExchange(this, this, volumes, check.found);
+    containers.forEach(c => this.exchange.addContainer(c));
     this.sharedVolumes = this.exchange.volumes;
     this.node.addValidation(this.exchange.checks());
   }
@@ -268,7 +275,8 @@ class VolumeExchange {
   private readonly leftOut: string[] = [];
 
   constructor(private readonly scope: Construct, private readonly workload: kplus.AbstractPod,
-    private readonly declared: SharedVolume[] = [DEFAULT_SHARED_VOLUME]) {
+    private readonly declared: SharedVolume[] = [DEFAULT_SHARED_VOLUME], found: ReadonlyArray<Violation> = []) {
+    this.found.push(...found);
     const existing = workload.volumes.map(v => v.name);
     declared.forEach((spec, i) => {
       const nameProblem = dnsLabelProblem(spec.name);

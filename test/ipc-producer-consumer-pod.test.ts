@@ -18,9 +18,10 @@ describe('IpcProducerConsumerPod', () => {
     expect(pod.spec.containers.map((c: any) => c.name)).toEqual(['producer', 'consumer']);
     // The consumer waits for the queue, then execs its own command and args unchanged.
     const c = container(pod, 'consumer');
-    expect(c.command).toEqual(['/bin/sh', '-c', queue.waitScript(), 'wait-for-producer', './ipc', '-consumer']);
+    expect(c.command).toEqual(['/bin/sh', '-c', IpcReadiness.WAIT_SCRIPT, 'wait-for-producer', queue.condition, '60', '1',
+      'cdk8s-multicontainer: gave up after 1 minute waiting for POSIX message queue /ch6_ipc; is the producer running?', './ipc', '-consumer']);
     expect(c.args).toBeUndefined();
-    expect(c.command[2]).toContain("until [ -e '/dev/mqueue/ch6_ipc' ]; do");
+    expect(c.command[4]).toBe("[ -e '/dev/mqueue/ch6_ipc' ]");
     // The producer is untouched.
     expect(container(pod, 'producer').command).toEqual(['./ipc', '-producer']);
     expect(container(pod, 'producer').lifecycle).toBeUndefined();
@@ -31,7 +32,7 @@ describe('IpcProducerConsumerPod', () => {
     const chart = Testing.chart();
     new IpcProducerConsumerPod(chart, 'pod', { producer, consumer, readiness: queue, startupGate: StartupGate.PRODUCER_POST_START });
     const pod = synthPod(chart);
-    expect(container(pod, 'producer').lifecycle).toEqual({ postStart: { exec: { command: ['/bin/sh', '-c', queue.waitScript()] } } });
+    expect(container(pod, 'producer').lifecycle).toEqual({ postStart: { exec: { command: queue.waitCommand() } } });
     expect(container(pod, 'consumer').command).toEqual(['./ipc']);
     expect(container(pod, 'consumer').args).toEqual(['-consumer']);
   });
@@ -40,7 +41,7 @@ describe('IpcProducerConsumerPod', () => {
     const chart = Testing.chart();
     new IpcProducerConsumerPod(chart, 'pod', { producer, consumer, readiness: queue, startupGate: StartupGate.BOTH });
     const pod = synthPod(chart);
-    expect(container(pod, 'producer').lifecycle.postStart.exec.command[2]).toBe(queue.waitScript());
+    expect(container(pod, 'producer').lifecycle.postStart.exec.command).toEqual(queue.waitCommand());
     expect(container(pod, 'consumer').command[0]).toBe('/bin/sh');
   });
 

@@ -18,7 +18,7 @@ describe.each(KINDS.map(k => [k.kind, k] as const))('IpcProducerConsumer on a %s
     expect(obj).toMatchSnapshot();
     const spec = podSpec(obj);
     expect(spec.containers.map((c: any) => c.name)).toEqual(['producer', 'consumer']);
-    expect(spec.containers[1].command).toEqual(['/bin/sh', '-c', queue.waitScript(), 'wait-for-producer', './ipc', '-consumer']);
+    expect(spec.containers[1].command).toEqual(queue.waitCommand(['./ipc', '-consumer']));
     expect(spec.containers[0].command).toEqual(['./ipc', '-producer']);
     expect(ipc.producer.name).toBe('producer');
     expect(ipc.workload).toBe(workload);
@@ -33,7 +33,7 @@ describe('IpcProducerConsumer', () => {
     ipc.addConsumer({ image: 'allingeek/ch6_ipc', command: ['./ipc', '-consumer'] });
     const spec = podSpec(synthKind(chart, 'Job'));
     expect(spec.containers.map((c: any) => c.name)).toEqual(['producer', 'consumer', 'consumer-1']);
-    expect(spec.containers[2].command.slice(0, 4)).toEqual(['/bin/sh', '-c', queue.waitScript(), 'wait-for-producer']);
+    expect(spec.containers[2].command).toEqual(queue.waitCommand(['./ipc', '-consumer']));
     expect(spec.containers[2].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
   });
 

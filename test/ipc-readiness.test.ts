@@ -5,10 +5,12 @@ import { join } from 'path';
 import { Duration } from 'cdk8s';
 import { IpcReadiness } from '../src';
 
-// The wait scripts are run for real with /bin/sh: they are what the consumer executes.
+// The wait commands are run for real with /bin/sh (dash here, as in Debian images): they are
+// what the consumer executes. `before` runs first, in the background (e.g. the producer).
 function runWait(readiness: IpcReadiness, command: string[] = [], before?: string) {
-  const script = before ? `${before}\n${readiness.waitScript()}` : readiness.waitScript();
-  return spawnSync('/bin/sh', ['-c', script, 'wait-for-producer', ...command], { encoding: 'utf8', timeout: 20_000 });
+  const argv = readiness.waitCommand(command);
+  if (before) spawnSync('/bin/sh', ['-c', `(${before}) >/dev/null 2>&1 &`]);
+  return spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
 }
 
 const fast = { timeout: Duration.seconds(1), pollInterval: Duration.millis(100) };
@@ -35,23 +37,14 @@ describe('IpcReadiness conditions', () => {
 
   test('rejects a relative file path, an empty command and a poll interval above the timeout', () => {
     expect(IpcReadiness.file('ready').problem).toContain('the path must be absolute');
-    expect(IpcReadiness.command(' ').problem).toBe('the condition is empty');
+    expect(IpcReadiness.command(' ').problem).toBe('the condition is empty, received " "');
     expect(IpcReadiness.file('/x', { timeout: Duration.seconds(1), pollInterval: Duration.seconds(2) }).problem).toContain('pollInterval must be positive and at most timeout');
   });
 
-  test('conditions with the default timing are shared; custom timing makes a new one', () => {
-    // Immutable values: 10,000 Pods waiting for /OS hold one readiness, not 10,000.
-    expect(IpcReadiness.posixSharedMemory('/OS')).toBe(IpcReadiness.posixSharedMemory('/OS'));
-    expect(IpcReadiness.sysvMessageQueue(42)).toBe(IpcReadiness.sysvMessageQueue(42));
-    expect(IpcReadiness.none()).toBe(IpcReadiness.none());
-    // Same argument, another kind of object: not shared.
-    expect(IpcReadiness.sysvMessageQueue(42)).not.toBe(IpcReadiness.sysvSharedMemory(42));
-    expect(IpcReadiness.posixSharedMemory('/q')).not.toBe(IpcReadiness.posixMessageQueue('/q'));
-    const custom = IpcReadiness.posixSharedMemory('/OS', fast);
-    expect(custom).not.toBe(IpcReadiness.posixSharedMemory('/OS'));
-    expect(custom.timeout.toSeconds()).toBe(1);
-    expect(IpcReadiness.posixSharedMemory('/OS').timeout.toSeconds()).toBe(60);
-    expect(IpcReadiness.posixSharedMemory('/OS', { timeout: Duration.seconds(5) }).pollInterval.toSeconds()).toBe(1);
+  test('rejects names and conditions that cannot be written as they are (YAML, NUL)', () => {
+    expect(IpcReadiness.posixMessageQueue('/q\u2028x').problem).toContain('"[ -e \'/dev/mqueue/q\\u2028x\' ]" cannot be written');
+    expect(IpcReadiness.command('test -e /x\0').problem).toContain('NUL character');
+    expect(IpcReadiness.posixSharedMemory('/OS').problem).toBeUndefined();
   });
 
   test('quotes paths for the shell', () => {
@@ -62,7 +55,7 @@ describe('IpcReadiness conditions', () => {
   });
 });
 
-describe('IpcReadiness.waitScript', () => {
+describe('IpcReadiness.waitCommand', () => {
   test('waits until the condition holds, then execs the command with its arguments intact', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ipc-'));
     const marker = join(dir, 'queue');
@@ -116,5 +109,43 @@ describe('IpcReadiness.waitScript', () => {
     expect(IpcReadiness.sysvMessageQueue(42).condition).toContain('< /proc/sysvipc/msg');
     expect(IpcReadiness.sysvSharedMemory(42).condition).toContain('< /proc/sysvipc/shm');
     expect(existsSync('/bin/sh')).toBe(true);
+  });
+});
+
+describe('hostile readiness conditions cannot change what the wrapper does', () => {
+  // Each runs for real: the command runs once the condition (evaluated in a shell of its own)
+  // holds, and never otherwise; a condition that does not parse stops the wrapper with exit 1.
+  test.each([
+    ['a comment', '# nothing to test', 'runs'],
+    ['exit 0', 'exit 0', 'runs'],
+    ['exit 1', 'exit 1', 'times out'],
+    ['a trailing backslash', 'false \\', 'times out'],
+    ['a command substitution', '$(echo false)', 'times out'],
+    ['closing the loop and exiting 0', 'false; done; exit 0; while false; do', 'does not parse'],
+    ['closing a brace group', 'false\n}; exit 0; {', 'does not parse'],
+    ['an unbalanced quote', 'test -e "/x', 'does not parse'],
+    ['an unbalanced quote hiding the rest', "' ; exit 0 ; '", 'times out'],
+    // Code can kill its parent; the container then fails visibly, it never exits 0 unrun.
+    ['killing the wrapper', 'kill -9 $PPID; false', 'killed'],
+  ])('%s', (_name, condition, outcome) => {
+    const result = runWait(IpcReadiness.command(condition, fast), ['echo', 'consumer ran']);
+    if (outcome === 'killed') {
+      expect(result.signal).toBe('SIGKILL');
+      expect(result.stdout).toBe('');
+    } else if (outcome === 'runs') {
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe('consumer ran\n');
+    } else {
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(outcome === 'does not parse' ? 'cdk8s-multicontainer: the readiness condition does not parse: ' : 'cdk8s-multicontainer: gave up after 1 second');
+    }
+  });
+
+  test('the wrapper script itself parses (sh -n), and every factory\'s condition too', () => {
+    expect(spawnSync('/bin/sh', ['-n', '-c', IpcReadiness.WAIT_SCRIPT]).status).toBe(0);
+    for (const r of [IpcReadiness.posixMessageQueue('/q'), IpcReadiness.posixSharedMemory("/it's"), IpcReadiness.sysvMessageQueue(7), IpcReadiness.sysvSharedMemory(-7), IpcReadiness.file('/a b')]) {
+      expect(spawnSync('/bin/sh', ['-n', '-c', r.condition!]).status).toBe(0);
+    }
   });
 });

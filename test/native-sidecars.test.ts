@@ -3,7 +3,7 @@
 // that run beside the app containers.
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { IpcProducerConsumer, IpcProducerConsumerPod, IpcReadiness, LocalhostSidecars, SharedVolumePod, SharedVolumes, StartupGate } from '../src';
+import { HelperContainer, IpcProducerConsumer, IpcProducerConsumerPod, IpcReadiness, LocalhostSidecars, SharedVolumePod, SharedVolumes, StartupGate } from '../src';
 import { synthError } from './_helpers';
 import { KINDS, podSpec, synthKind } from './_workloads';
 import { checkPodSpec } from '../src/_pod-rules';
@@ -144,6 +144,33 @@ describe('native sidecars', () => {
     pod.addInitContainer({ name: 'migrate', image: 'migrate:1', portNumber: 8080 });
     expect(synthError(chart)).toContain('[test/pod] spec.initContainers[0].startupProbe: init container "migrate" declares portNumber 8080, for which cdk8s-plus adds a TCP startup probe; '
       + 'an init container takes no probes unless it is a native sidecar. fix: declare the port as ports: [{ number: 8080 }] instead of portNumber, or make it a native sidecar (rule init-container-probes)');
+  });
+});
+
+describe('HelperContainer: a plain helper on any workload', () => {
+  test('a native-sidecar proxy on a Job holds the app back until it listens, and does not keep the Job from completing', () => {
+    const chart = Testing.chart();
+    const job = new kplus.Job(chart, 'web', { containers: [{ name: 'work', image: 'app:1', command: ['work'] }] });
+    const proxy = new HelperContainer(chart, 'proxy', { workload: job, name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', portNumber: 9901, nativeSidecar: true });
+    const spec = podSpec(synthKind(chart, 'Job'));
+    expect(spec.initContainers).toEqual([expect.objectContaining({ name: 'proxy', restartPolicy: 'Always', startupProbe: { tcpSocket: { port: 9901 }, failureThreshold: 3 } })]);
+    expect(spec.initContainers[0].securityContext).toMatchObject({ capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(proxy.container.name).toBe('proxy');
+  });
+
+  test('fails as a regular container in a Job, and is checked with the workload\'s containers', () => {
+    const chart = Testing.chart();
+    const job = new kplus.Job(chart, 'web', { containers: [{ name: 'work', image: 'app:1', command: ['work'], portNumber: 9901 }] });
+    new HelperContainer(chart, 'proxy', { workload: job, image: 'envoyproxy/envoy:v1.31.0', portNumber: 9901 });
+    const error = synthError(chart);
+    expect(error).toContain('[test/web] spec.template.spec.containers[1].ports[0].containerPort: container "helper" declares port 9901/TCP, which container "work"');
+    expect(error).toContain('[test/web] spec.template.spec.containers[1]: container "helper" keeps running (it declares port 9901, so it is taken for a server)');
+  });
+
+  test('fails with the construct path and the field when a JavaScript caller leaves out the workload', () => {
+    const chart = Testing.chart();
+    expect(() => new HelperContainer(chart, 'proxy', { image: 'envoyproxy/envoy:v1.31.0' } as any))
+      .toThrow('[test/proxy] workload: a cdk8s-plus workload (a kplus.Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob) is required, received undefined');
   });
 });
 

@@ -21,8 +21,10 @@ function functional(pod: any, m: IpcProducerConsumerPodModel): string[] { // esl
   // The consumer's own command and args must reach exec "$@" verbatim, after the wait script.
   const original = [...m.consumer.command ?? [], ...m.consumer.args ?? []];
   if (consumerWaits) {
-    const [sh, c, script, name, ...rest] = consumer.command ?? [];
-    if (sh !== '/bin/sh' || c !== '-c' || typeof script !== 'string' || !script.includes('until ') || name !== 'wait-for-producer' || !same(rest, original) || consumer.args !== undefined) {
+    // /bin/sh -c <fixed script> wait-for-producer <condition> <tries> <seconds> <give-up message> <command...>
+    const [sh, c, script, name, condition, , , , ...rest] = consumer.command ?? [];
+    if (sh !== '/bin/sh' || c !== '-c' || typeof script !== 'string' || !script.includes('until /bin/sh -c "$condition"') || name !== 'wait-for-producer'
+      || typeof condition !== 'string' || !same(rest, original) || consumer.args !== undefined) {
       failures.push(`the consumer should wait, then exec ${JSON.stringify(original)}; its command is ${JSON.stringify(consumer.command)}, args ${JSON.stringify(consumer.args)}`);
     }
   } else if (!same(consumer.command, m.consumer.command) || !same(consumer.args, m.consumer.args)) {

@@ -527,8 +527,9 @@ export function expectIpcProducerConsumerPod(m: IpcProducerConsumerPodModel): Ip
   const producer = libraryContainer(m.producer, { kind: 'containers', index: 0, field: 'producer' }, 'producer', out, shmMounts);
   let consumer = libraryContainer(m.consumer, { kind: 'containers', index: 1, field: 'consumer' }, 'consumer', out, shmMounts);
   if (consumerWaits && m.consumer.command?.length) {
-    // The consumer runs the wait script, which then execs its command and args ("$@").
-    consumer = { ...consumer, command: ['/bin/sh', '-c', WAIT_SCRIPT, 'wait-for-producer', ...consumer.command, ...consumer.args], args: [] };
+    // The consumer runs the wait script, given the condition, the timing and the give-up message
+    // as data, which then execs its command and args ("$@").
+    consumer = { ...consumer, command: ['/bin/sh', '-c', WAIT_SCRIPT, 'wait-for-producer', 'condition', 'tries', 'seconds', 'message', ...consumer.command, ...consumer.args], args: [] };
   }
   const pod: OPod = {
     containers: [producer, consumer, ...addedLater(m)],

@@ -1,6 +1,6 @@
 // One failing configuration per validation rule, each breaking that rule only. Used by
 // error-messages.test.ts (message quality) and quoted, with its real message, in docs/validation.md.
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IpcProducerConsumerPod, IpcReadiness, LocalhostSidecarPod, LocalhostSidecars, SharedVolumePod, SharedVolumes, StartupGate } from '../../src';
 
@@ -461,6 +461,78 @@ export const RULE_EXAMPLES: RuleExample[] = [
       producer: { image: 'queue-server:1', longRunning: true, startup: kplus.Probe.fromCommand(['true']) },
       consumer: { image: 'worker:1', command: ['work'] },
     }),
+  },
+  {
+    rule: 'image-valid',
+    path: 'app/pod',
+    field: 'spec.containers[1].image',
+    received: '" busybox:1.36"',
+    allowed: 'not an image reference the kubelet can pull',
+    build: chart => sharedVolumePod(chart, p => {
+      p.containers[1].image = ' busybox:1.36';
+    }),
+  },
+  {
+    rule: 'string-passable',
+    path: 'app/pod',
+    field: 'spec.containers[1].args[0]',
+    received: 'holds a NUL character',
+    allowed: 'NUL-terminated strings',
+    build: chart => sharedVolumePod(chart, p => {
+      p.containers[1].args = ['date\0> /html/index.html'];
+    }),
+  },
+  {
+    rule: 'env-name-valid',
+    path: 'app/pod',
+    field: 'spec.containers[1].env[0].name',
+    received: '"MAIN URL"',
+    allowed: 'accepts names of letters, digits',
+    build: chart => sharedVolumePod(chart, p => {
+      p.containers[1].envVariables = { 'MAIN URL': kplus.EnvValue.fromValue('http://localhost') };
+    }),
+  },
+  {
+    rule: 'quantity-valid',
+    path: 'app/pod',
+    field: 'spec.containers[1].resources.limits.memory',
+    received: '1e+21 MiB',
+    allowed: 'whole mebibytes',
+    build: chart => sharedVolumePod(chart, p => {
+      p.containers[1].resources = { memory: { limit: Size.mebibytes(1e21) } };
+    }),
+  },
+  {
+    rule: 'metadata-name-valid',
+    path: 'app/pod',
+    field: 'metadata.name',
+    received: '"Web_1"',
+    allowed: 'must be a DNS-1123 subdomain',
+    build: chart => sharedVolumePod(chart, p => {
+      (p as any).metadata = { name: 'Web_1' }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    }),
+  },
+  {
+    rule: 'duration-valid',
+    path: 'app/pod',
+    field: 'spec.terminationGracePeriodSeconds',
+    received: 'received 1.5 seconds',
+    allowed: 'whole, non-negative number of seconds',
+    build: chart => sharedVolumePod(chart, p => {
+      (p as any).terminationGracePeriod = Duration.millis(1500); // eslint-disable-line @typescript-eslint/no-explicit-any
+    }),
+  },
+  {
+    rule: 'required-prop',
+    path: 'app/pod',
+    field: 'containers',
+    received: 'received {"name":"writer"',
+    allowed: 'a list of container props is required',
+    build: chart => {
+      // A JavaScript caller passing one container props object where a list is expected.
+      const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'web', image: NGINX }] });
+      new SharedVolumes(chart, 'pod', { workload: web, volumes: [], containers: { name: 'writer', image: BUSYBOX } } as any); // eslint-disable-line @typescript-eslint/no-explicit-any
+    },
   },
 ];
 
