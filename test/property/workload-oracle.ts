@@ -362,9 +362,14 @@ function consumer(r: Replay, p: IpcPattern, c: ContainerModel, field?: string): 
     if (!c.command?.length) {
       r.expect(patternPath(p.n), 'ipc-consumer-command', `${where}.command`);
     } else {
-      // The consumer runs the wait script, which then execs its command and args ("$@").
+      // The consumer runs the wait script, given the condition, the timing and the give-up message
+      // as data (safe strings, from the pools), which then execs its command and args ("$@").
       waitsThenRuns = [...c.command, ...c.args ?? []];
-      model = { ...model, command: ['/bin/sh', '-c', 'until <condition>; do ...', 'wait-for-producer', ...waitsThenRuns], args: undefined };
+      model = {
+        ...model,
+        command: ['/bin/sh', '-c', 'until /bin/sh -c "$condition"; do ...', 'wait-for-producer', 'condition', 'tries', 'seconds', 'message', ...waitsThenRuns],
+        args: undefined,
+      };
     }
   }
   const box = patternContainer(r, p.n, model, where, { waitsThenRuns });
@@ -597,8 +602,10 @@ export function workloadFunctional(docs: any[], p: WorkloadPrediction): string[]
       const ports = (c.ports ?? []).map((x: any) => `${x.containerPort}/${x.protocol ?? 'TCP'}`);
       if (!same(ports, b.ports.map(x => `${x.containerPort}/${x.protocol}`))) failures.push(`${at}: ports ${JSON.stringify(ports)}`);
       if (b.waitsThenRuns) {
-        const [sh, dashC, script, name, ...rest] = c.command ?? [];
-        if (sh !== '/bin/sh' || dashC !== '-c' || !String(script).includes('until ') || name !== 'wait-for-producer' || !same(rest, b.waitsThenRuns) || c.args !== undefined) {
+        // /bin/sh -c <fixed script> wait-for-producer <condition> <tries> <seconds> <give-up message> <command...>
+        const [sh, dashC, script, name, condition, , , , ...rest] = c.command ?? [];
+        if (sh !== '/bin/sh' || dashC !== '-c' || !String(script).includes('until /bin/sh -c "$condition"') || name !== 'wait-for-producer'
+          || typeof condition !== 'string' || !same(rest, b.waitsThenRuns) || c.args !== undefined) {
           failures.push(`${at}: should wait for the producer, then exec ${JSON.stringify(b.waitsThenRuns)}; runs ${JSON.stringify(c.command)} ${JSON.stringify(c.args)}`);
         }
       } else if (!same(c.command ?? [], b.command) || !same(c.args ?? [], b.args)) {
