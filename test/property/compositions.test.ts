@@ -4,7 +4,7 @@ import { describeWorkloadProperty } from './workload-harness';
 
 afterAll(stopSchemaWorker);
 
-// Two or three patterns (any, any repeated) on one workload of each kind, among containers, init
+// Two or three patterns (any, any repeated, a HelperContainer among them now and then) on one workload of each kind, among containers, init
 // containers and volumes other code adds before, between and after them, with late joiners of
 // any of the patterns (addMounts on another pattern's container, addConsumer, addSidecar).
 // Three in four clean: with more containers, more of the wild values would make nearly every one invalid.

@@ -147,7 +147,10 @@ const localhostStep = (mode: Mode): fc.Arbitrary<RawPattern> => fc.record({
   exposeMainAddress: maybe(fc.boolean(), 3, 1),
 }).map(s => compact({ op: 'LocalhostSidecars' as const, ...s }));
 
+const helperStep = (mode: Mode): fc.Arbitrary<RawPattern> => patternContainer(mode).map(container => ({ op: 'HelperContainer' as const, container }));
+
 const patternSteps: Record<PatternOp, (mode: Mode) => fc.Arbitrary<RawPattern>> = {
+  HelperContainer: helperStep,
   SharedVolumes: sharedVolumesStep,
   IpcProducerConsumer: ipcStep,
   LocalhostSidecars: localhostStep,
@@ -198,7 +201,7 @@ const statefulSetStart = (mode: Mode) => fc.record({
 /** The number of containers (app and init) a step adds: the library never leaves one out. */
 function containersAdded(step: StepModel): number {
   switch (step.op) {
-    case 'addContainer': case 'addInitContainer': case 'addSharedContainer': case 'addConsumer': case 'addSidecar': return 1;
+    case 'addContainer': case 'addInitContainer': case 'addSharedContainer': case 'addConsumer': case 'addSidecar': case 'HelperContainer': return 1;
     case 'SharedVolumes': return step.containers?.length ?? 0;
     case 'IpcProducerConsumer': return 2;
     case 'LocalhostSidecars': return 1 + step.sidecars.length;
@@ -215,7 +218,7 @@ function containersAdded(step: StepModel): number {
  */
 function resolve(kind: WorkloadKind, initial: number, raw: Array<RawPattern | RawLate | StepModel>): StepModel[] {
   const steps: StepModel[] = [];
-  const madeAt: Record<PatternOp, number[]> = { SharedVolumes: [], IpcProducerConsumer: [], LocalhostSidecars: [] };
+  const madeAt: Record<PatternOp, number[]> = { SharedVolumes: [], IpcProducerConsumer: [], LocalhostSidecars: [], HelperContainer: [] };
   const declared = new Map<number, string[]>();
   const addedVolumes = new Set<string>();
   const bound = new Set<number>();
@@ -231,7 +234,7 @@ function resolve(kind: WorkloadKind, initial: number, raw: Array<RawPattern | Ra
         step = compact({ op: 'SharedVolumes' as const, volumes: r.volumes, containers: (r.containers as SharedContainerPlan[] | undefined)?.map(c => resolveShared(names, c)) });
         break;
       }
-      case 'IpcProducerConsumer': case 'LocalhostSidecars':
+      case 'IpcProducerConsumer': case 'LocalhostSidecars': case 'HelperContainer':
         madeAt[r.op].push(steps.length);
         step = r;
         break;
@@ -334,5 +337,8 @@ function modelOf(mode: Mode, ops: fc.Arbitrary<PatternOp[]>): fc.Arbitrary<Workl
   });
 }
 
-/** Two or three patterns, any of them, any repeated. */
-export const composition: fc.Arbitrary<PatternOp[]> = fc.array(fc.constantFrom<PatternOp>('SharedVolumes', 'IpcProducerConsumer', 'LocalhostSidecars'), { minLength: 2, maxLength: 3 });
+/** Two or three patterns (a HelperContainer among them now and then), any repeated. */
+export const composition: fc.Arbitrary<PatternOp[]> = fc.array(
+  oneof<PatternOp>({ arbitrary: fc.constantFrom('SharedVolumes', 'IpcProducerConsumer', 'LocalhostSidecars'), weight: 3 }, { arbitrary: fc.constant('HelperContainer'), weight: 1 }),
+  { minLength: 2, maxLength: 3 },
+);

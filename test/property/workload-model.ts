@@ -14,7 +14,7 @@ import {
   SharedVolumeModel,
   sizeCode, SizeModel, toReadiness, toSize,
 } from './model';
-import { IpcProducerConsumer, LocalhostSidecars, SharedVolumes, StartupGate } from '../../src';
+import { HelperContainer, IpcProducerConsumer, LocalhostSidecars, SharedVolumes, StartupGate } from '../../src';
 
 export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
@@ -47,6 +47,8 @@ export type StepModel =
     readonly shmSize?: SizeModel;
   }
   | { readonly op: 'LocalhostSidecars'; readonly main: ContainerModel; readonly sidecars: ContainerModel[]; readonly exposeMainAddress?: boolean }
+  /** `new HelperContainer(chart, id, { workload, ...container })`: one helper, outside any pattern. */
+  | { readonly op: 'HelperContainer'; readonly container: ContainerModel }
   /** `sharedVolumes.addContainer(props)` on the pattern made by step `pattern`. */
   | { readonly op: 'addSharedContainer'; readonly pattern: number; readonly container: SharedVolumeContainerModel }
   /** `sharedVolumes.addMounts(c, mounts)`, c the `container`-th of `[...workload.containers, ...workload.initContainers]` then. */
@@ -66,7 +68,7 @@ export interface WorkloadModel {
   readonly steps: StepModel[];
 }
 
-export const PATTERN_OPS = ['SharedVolumes', 'IpcProducerConsumer', 'LocalhostSidecars'] as const;
+export const PATTERN_OPS = ['SharedVolumes', 'IpcProducerConsumer', 'LocalhostSidecars', 'HelperContainer'] as const;
 export type PatternOp = typeof PATTERN_OPS[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +141,7 @@ export function buildWorkload(chart: Chart, m: WorkloadModel): kplus.AbstractPod
           exposeMainAddress: step.exposeMainAddress,
         }));
         break;
+      case 'HelperContainer': new HelperContainer(chart, patternId(n), { workload, ...containerProps(chart, step.container) }); break;
       case 'addSharedContainer': (patterns.get(step.pattern) as SharedVolumes).addContainer(sharedContainer(chart, step.container)); break;
       case 'addMounts': {
         const all = [...workload.containers, ...workload.initContainers];
@@ -189,6 +192,7 @@ function stepCode(step: StepModel, n: number): string {
       ['sidecars', `[${step.sidecars.map(containerCode).join(', ')}]`],
       ['exposeMainAddress', step.exposeMainAddress === undefined ? undefined : String(step.exposeMainAddress)],
     ])});`;
+    case 'HelperContainer': return `new HelperContainer(chart, '${id}', { workload: pod, ...${containerCode(step.container)} });`;
     case 'addSharedContainer': return `${patternId(step.pattern)}.addContainer(${containerCode(step.container)});`;
     case 'addMounts': return `${patternId(step.pattern)}.addMounts([...pod.containers, ...pod.initContainers][${step.container}], ${lit(step.mounts)});`;
     case 'addConsumer': return `${patternId(step.pattern)}.addConsumer(${containerCode(step.consumer)});`;

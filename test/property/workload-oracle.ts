@@ -515,6 +515,8 @@ export function expectWorkload(m: WorkloadModel): WorkloadPrediction {
       case 'SharedVolumes': shared.set(n, sharedVolumes(r, n, step)); break;
       case 'IpcProducerConsumer': ipcs.set(n, ipc(r, n, step)); break;
       case 'LocalhostSidecars': locals.set(n, localhost(r, n, step)); break;
+      // One pattern container, its props the field `props`, named `helper` by default.
+      case 'HelperContainer': patternContainer(r, n, { ...step.container, name: step.container.name ?? 'helper' }, 'props'); break;
       case 'addSharedContainer': sharedContainer(r, shared.get(step.pattern)!, step.container); break;
       case 'addMounts': {
         const target = r.all()[step.container];
