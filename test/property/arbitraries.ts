@@ -15,22 +15,22 @@ import {
 } from './model';
 
 /** An optional value: absent (undefined, the key is then left out) or present, in the odds absentWeight:presentWeight. */
-function maybe<T>(arb: fc.Arbitrary<T>, absentWeight = 1, presentWeight = 1): fc.Arbitrary<T | undefined> {
+export function maybe<T>(arb: fc.Arbitrary<T>, absentWeight = 1, presentWeight = 1): fc.Arbitrary<T | undefined> {
   return oneof({ arbitrary: fc.constant(undefined), weight: absentWeight }, { arbitrary: arb, weight: presentWeight });
 }
 
 /** `fc.oneof` that shrinks towards its first choice: absent before present, valid before invalid. */
-function oneof<T>(...choices: Array<fc.Arbitrary<T> | { arbitrary: fc.Arbitrary<T>; weight: number }>): fc.Arbitrary<T> {
+export function oneof<T>(...choices: Array<fc.Arbitrary<T> | { arbitrary: fc.Arbitrary<T>; weight: number }>): fc.Arbitrary<T> {
   return fc.oneof({ withCrossShrink: true }, ...choices.map(c => 'arbitrary' in c ? c : { arbitrary: c, weight: 1 }));
 }
 
 /** true with probability trueWeight/(trueWeight+1); shrinks to false. */
-function likely(trueWeight: number): fc.Arbitrary<boolean> {
+export function likely(trueWeight: number): fc.Arbitrary<boolean> {
   return oneof({ arbitrary: fc.constant(false), weight: 1 }, { arbitrary: fc.constant(true), weight: trueWeight });
 }
 
 /** Drops the keys whose value is undefined, so models print (and compare) without them. */
-function compact<T extends object>(value: T): T {
+export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -152,7 +152,7 @@ export const args = fc.array(oneof(
   { arbitrary: multiLine, weight: 1 },
 ), { maxLength: 2 });
 
-interface ContainerOptions {
+export interface ContainerOptions {
   /** Odds of portNumber absent:present. */
   readonly portWeights?: [number, number];
   /** Odds of probes absent:present. */
@@ -163,7 +163,29 @@ interface ContainerOptions {
    * a container added later goes straight to cdk8s-plus's `addContainer`, which throws.
    */
   readonly throwingPorts?: boolean;
+  /**
+   * Values from the valid pools only (names, images, strings, ports, no mounts of its own): what
+   * is left to break are the rules across containers (a name, a port, a path used twice).
+   */
+  readonly clean?: boolean;
 }
+
+const ownName = fc.stringMatching(/^[a-z]{4,8}$/);
+const cleanName = maybe(oneof({ arbitrary: ownName, weight: 8 }, { arbitrary: fc.constantFrom('web', 'writer', 'reader', 'log-shipper'), weight: 1 }), 1, 6);
+
+/** A clean container: valid values that still collide across containers now and then. */
+const cleanContainer = (options: ContainerOptions): fc.Arbitrary<ContainerModel> => fc.record<ContainerModel>({
+  // Mostly names of its own; now and then one of a pool (so that two containers share it) or none (a default name).
+  name: cleanName,
+  image: fc.constantFrom('nginx:1.27', 'busybox:1.36', 'debian:bookworm-slim', 'allingeek/ch6_ipc', 'python:3.12-slim'),
+  command: maybe(fc.constantFrom<string[]>(['/bin/sh', '-c', 'echo hello'], ['./ipc', '-consumer'], ['sleep', 'infinity'])),
+  args: maybe(fc.constantFrom<string[]>(['--verbose'], ['a b']), 3, 1),
+  portNumber: maybe(
+    oneof({ arbitrary: fc.integer({ min: 1024, max: 65535 }), weight: 4 }, { arbitrary: fc.constantFrom(80, 8080, 9090), weight: 1 }),
+    ...(options.portWeights ?? [3, 1]),
+  ),
+  probes: maybe(probeKinds, ...(options.probeWeights ?? [10, 1])),
+}).map(compact);
 
 /** No port declared twice, by number and protocol or by name, counting portNumber (cdk8s-plus drops a falsy one). */
 function portsUnique(c: ContainerModel): boolean {
@@ -181,6 +203,7 @@ function portsUnique(c: ContainerModel): boolean {
 
 /** The container props the constructs pass through to cdk8s-plus. */
 export function containerModel(options: ContainerOptions = {}): fc.Arbitrary<ContainerModel> {
+  if (options.clean) return cleanContainer(options);
   const [absent, present] = options.portWeights ?? [2, 1];
   const [noProbes, probes] = options.probeWeights ?? [10, 1];
   const throwing = options.throwingPorts ?? true;
@@ -234,7 +257,7 @@ export const sharedMount: fc.Arbitrary<SharedMountModel> = fc.record({
 // The constructs
 
 /** How a container uses the k-th declared volume (resolved against the declared list in `resolveMounts`). */
-const mountPlan = fc.record({
+export const mountPlan = fc.record({
   used: likely(6),
   omitName: fc.boolean(),
   /** undefined: a path of its own, `/mnt/<volume>`; else one from the pool (collisions). */
@@ -243,7 +266,7 @@ const mountPlan = fc.record({
   subPath: maybe(subPath, 4, 1),
 });
 
-type MountPlan = typeof mountPlan extends fc.Arbitrary<infer P> ? P : never;
+export type MountPlan = typeof mountPlan extends fc.Arbitrary<infer P> ? P : never;
 
 const sharedVolumeContainer = fc.record({
   base: containerModel(),
@@ -257,7 +280,7 @@ const sharedVolumeContainer = fc.record({
  * of its own, naming it (or not, when it is the only one); now and then a stray mount.
  * Generated without `chain`, so that every part shrinks.
  */
-function resolveMounts(declared: string[], c: { plans: MountPlan[]; stray?: SharedMountModel }): SharedMountModel[] | undefined {
+export function resolveMounts(declared: string[], c: { plans: MountPlan[]; stray?: SharedMountModel }): SharedMountModel[] | undefined {
   const mounts: SharedMountModel[] = declared.flatMap((name, k) => {
     const p = c.plans[k];
     if (!p?.used) return [];
@@ -330,7 +353,7 @@ export const ipcProducerConsumerPodModel: fc.Arbitrary<IpcProducerConsumerPodMod
   shmSize: maybe(size),
 }).map(({ common: c, ...rest }) => printable(compact({ ...c, ...rest }), ipcProducerConsumerPodCode));
 
-const sidecar = fc.record({
+export const sidecar = fc.record({
   base: containerModel(),
   env: maybe(fc.constantFrom<Record<string, string>>({ MAIN_PORT: '9999' }, { LOG_LEVEL: 'debug' }), 3, 1),
 }).map(({ base, env }) => compact({ ...base, env }));

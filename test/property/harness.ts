@@ -1,12 +1,13 @@
 // Runs one generated configuration through a construct and checks the property:
 // either (a) synth fails with exactly the validation errors the oracle predicts, each naming the
-// construct path, its field and rule, or (b) synth succeeds and the YAML is a Pod that the
-// Kubernetes OpenAPI schema accepts, that keeps the API server's and kubelet's invariants, and
-// that kubectl and podman read back as written.
+// construct path, its field and rule, or (b) synth succeeds and the YAML holds the documents of
+// its kind (a Pod; a Deployment; a StatefulSet and its Service; ...), each accepted by the
+// Kubernetes OpenAPI schema of its kind, strictly (no unknown field), keeping the API server's
+// and kubelet's invariants, and read back as written by kubectl and podman.
 import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { schemaErrorsOfPod } from './k8s-schema';
+import { schemaErrorsOf } from './k8s-schema';
 import { freshChart, POD_PATH } from './model';
 import { apiInvariantViolations, Expectation, KnownBug, yamlReaderProblems } from './oracle';
 
@@ -58,21 +59,29 @@ export function synthesize(build: (chart: Chart) => unknown): Outcome {
   return { kind: 'synthesized', yaml, docs: YAML.parseAllDocuments(yaml).map(d => d.toJS()) };
 }
 
-function matches(e: Expectation, line: ValidationLine): boolean {
-  if (e.rule !== line.rule) return false;
+/** An expectation, and the construct path its message is prefixed with (the Pod's, `test/pod`, unless it says). */
+export type PathedExpectation = Expectation & { readonly path?: string };
+
+function matches(e: PathedExpectation, line: ValidationLine): boolean {
+  if (e.rule !== line.rule || (e.path ?? POD_PATH) !== line.path) return false;
   if (typeof e.field === 'string' ? e.field !== line.field : !e.field.test(line.field)) return false;
   return ([] as string[]).concat(e.mentions ?? []).every(m => line.message.includes(m));
 }
 
-function show(e: Expectation): string {
-  return `${e.rule} at ${String(e.field)}${e.mentions === undefined ? '' : ` mentioning ${([] as string[]).concat(e.mentions).join(' and ')}`}`;
+function show(e: PathedExpectation): string {
+  return `[${e.path ?? POD_PATH}] ${e.rule} at ${String(e.field)}${e.mentions === undefined ? '' : ` mentioning ${([] as string[]).concat(e.mentions).join(' and ')}`}`;
 }
 
-/** Why the outcome breaks the property (empty: it holds). */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Why the outcome breaks the property (empty: it holds). `kinds`: the documents a synthesized
+ * configuration must hold; `functional` checks the one of the last kind (the workload), with all of them.
+ */
 export function propertyFailures(
   outcome: Outcome,
-  expectations: Expectation[],
-  functional: (pod: any) => string[] = () => [], // eslint-disable-line @typescript-eslint/no-explicit-any
+  expectations: PathedExpectation[],
+  functional: (workload: any, docs: any[]) => string[] = () => [],
+  kinds: readonly string[] = ['Pod'],
 ): string[] {
   switch (outcome.kind) {
     case 'construction-threw':
@@ -89,8 +98,8 @@ export function propertyFailures(
         else unmatched.splice(i, 1);
       }
       for (const line of unmatched) failures.push(`unexpected: ${line.message}`);
+      // (A line prefixed with another construct path than predicted is unmatched, so unexpected.)
       for (const line of outcome.lines) {
-        if (line.path !== POD_PATH) failures.push(`error not prefixed with the construct path [${POD_PATH}]: [${line.path}] ${line.message}`);
         if (!MESSAGE.test(line.message)) failures.push(`message not shaped "<field>: <problem>. fix: <fix> (rule <id>)": ${line.message}`);
       }
       return failures.length ? [...failures, 'errors:', ...outcome.lines.map(l => `  [${l.path}] ${l.message}`)] : [];
@@ -98,19 +107,25 @@ export function propertyFailures(
     case 'synthesized': {
       const failures: string[] = [];
       if (expectations.length) failures.push(...expectations.map(e => `synth succeeded, but expected ${show(e)}`));
-      const pods = outcome.docs.filter((d: any) => d?.kind === 'Pod'); // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (pods.length !== 1 || outcome.docs.length !== 1) failures.push(`expected exactly one Pod, got ${outcome.docs.length} documents`);
+      const got = outcome.docs.map((d: any) => String(d?.kind)).sort();
+      if (JSON.stringify(got) !== JSON.stringify([...kinds].sort())) failures.push(`expected the documents ${kinds.join(', ')}, got ${got.join(', ')}`);
       failures.push(...yamlReaderProblems(outcome.yaml, outcome.docs).map(p => `kubectl or podman would refuse or misread the manifest: ${p}`));
-      for (const pod of pods) {
-        const schema = schemaErrorsOfPod(pod);
-        if (schema) failures.push(`the Kubernetes OpenAPI schema rejects the Pod: ${schema}`);
-        failures.push(...apiInvariantViolations(pod).map(v => `the API server or kubelet would reject: ${v}`));
-        if (!schema) failures.push(...functional(pod));
+      let schemaOk = true;
+      for (const doc of outcome.docs as any[]) {
+        const schema = schemaErrorsOf(doc);
+        if (schema) {
+          schemaOk = false;
+          failures.push(`the Kubernetes OpenAPI schema rejects the ${doc?.kind}: ${schema}`);
+        }
+        if (doc?.kind !== 'Service') failures.push(...apiInvariantViolations(doc).map(v => `the API server or kubelet would reject the ${doc?.kind}: ${v}`));
       }
+      const workload = (outcome.docs as any[]).find(d => d?.kind === kinds[kinds.length - 1]);
+      if (schemaOk && workload) failures.push(...functional(workload, outcome.docs));
       return failures.length ? [...failures, 'YAML:', outcome.yaml] : [];
     }
   }
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface Counters {
   valid: number;
@@ -127,21 +142,24 @@ export function newCounters(): Counters {
  * The property body shared by the three constructs. Inputs that trigger a known library bug are
  * skipped with `fc.pre` (and counted), so the property keeps checking everything else.
  */
-export function checkConfiguration<M>(
+export function checkConfiguration<M, P extends { expectations: PathedExpectation[]; knownBugs: KnownBug[] }>(
   model: M,
-  predict: (m: M) => { expectations: Expectation[]; knownBugs: KnownBug[] },
+  predict: (m: M) => P,
   build: (chart: Chart, m: M) => unknown,
   counters: Counters,
-  functional?: (pod: any, m: M) => string[], // eslint-disable-line @typescript-eslint/no-explicit-any
+  functional?: (workload: any, m: M, docs: any[], prediction: P) => string[], // eslint-disable-line @typescript-eslint/no-explicit-any
+  kinds: (m: M) => readonly string[] = () => ['Pod'],
 ): void {
-  const { expectations, knownBugs } = predict(model);
+  const prediction = predict(model);
+  const { expectations, knownBugs } = prediction;
   // FC_INCLUDE_KNOWN_BUGS=K1,K3 (or =all) keeps those inputs: to see a bug's shrunk counterexample, or check its fix.
   const included = (process.env.FC_INCLUDE_KNOWN_BUGS ?? '').split(',').filter(Boolean);
   const skipped = knownBugs.filter(bug => !included.includes('all') && !included.includes(bug.split(' ')[0]));
   for (const bug of skipped) counters.skippedKnownBugs.set(bug, (counters.skippedKnownBugs.get(bug) ?? 0) + 1);
   fc.pre(skipped.length === 0);
   const outcome = synthesize(chart => build(chart, model));
-  const failures = propertyFailures(outcome, expectations, functional && (pod => functional(pod, model)));
+  const check = functional && ((workload: unknown, docs: unknown[]) => functional(workload, model, docs, prediction));
+  const failures = propertyFailures(outcome, expectations, check, kinds(model));
   if (failures.length) {
     throw new Error(`${failures.join('\n')}\nexpected rules: ${expectations.length ? expectations.map(show).join('; ') : 'none'}`);
   }

@@ -1,4 +1,6 @@
-// A synchronous OpenAPI schema check for Pods, backed by `kubernetes-models` running in a worker
+// A synchronous, strict OpenAPI schema check for the manifests the library writes (Pod,
+// Deployment, StatefulSet and its Service, DaemonSet, Job, CronJob), backed by `kubernetes-models` (the
+// Kubernetes v1.36.0 schema) running in a worker
 // thread (see k8s-schema-worker.mjs for why). The caller blocks on a shared flag with
 // Atomics.wait and reads the answer with receiveMessageOnPort, so properties stay synchronous.
 import * as path from 'path';
@@ -28,17 +30,18 @@ function start(): Bridge {
 }
 
 /**
- * Validates a Pod (the JSON of `kind: Pod`) against the Kubernetes OpenAPI schema shipped by
- * kubernetes-models (`new Pod(json).validate()`).
+ * Validates a manifest against the Kubernetes OpenAPI schema of its kind (apiVersion and kind),
+ * as shipped by kubernetes-models, strictly: a field the schema does not define is refused, as
+ * kubectl's strict field validation does (`strict decoding error: unknown field "spec.bogus"`).
  * @returns undefined when the schema accepts it, else the validator's message
  * @throws when kubernetes-models cannot be loaded or does not answer
  */
-export function schemaErrorsOfPod(pod: unknown): string | undefined {
+export function schemaErrorsOf(doc: unknown): string | undefined {
   bridge ??= start();
   const b = bridge;
   const id = ++b.nextId;
   Atomics.store(b.flag, 0, 0);
-  b.worker.postMessage({ id, pod });
+  b.worker.postMessage({ id, doc });
   if (Atomics.wait(b.flag, 0, 0, TIMEOUT_MS) === 'timed-out') {
     throw new Error(`the kubernetes-models schema worker did not answer within ${TIMEOUT_MS} ms (${WORKER})`);
   }
@@ -47,6 +50,9 @@ export function schemaErrorsOfPod(pod: unknown): string | undefined {
   if (reply.loadFailed) throw new Error(reply.error ?? 'kubernetes-models failed to load');
   return reply.error ?? undefined;
 }
+
+/** `schemaErrorsOf` for a Pod (the JSON of `kind: Pod`). */
+export const schemaErrorsOfPod = schemaErrorsOf;
 
 /** Stops the worker (call from afterAll). */
 export async function stopSchemaWorker(): Promise<void> {

@@ -8,7 +8,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  IpcProducerConsumerPod, IpcReadiness, LocalhostSidecarPod, MultiContainerPod, SharedVolumePod, StartupGate,
+  IpcProducerConsumerPod, IpcReadiness, LocalhostSidecarPod, MultiContainerPod, PatternContainerProps, SharedVolumePod, StartupGate,
 } from '../../src';
 
 /** The chart and construct ids every property run uses: errors are prefixed `[test/pod]`. */
@@ -40,7 +40,15 @@ export interface OwnMountModel {
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 export const PROBE_COMMAND = ['true'];
 
-/** The kplus container props the generators vary. */
+/** A `scratchMounts` entry of a pattern container: a private emptyDir. */
+export interface ScratchMountModel {
+  readonly path: string;
+  readonly volume?: string;
+  readonly medium?: 'Memory';
+  readonly sizeLimit?: SizeModel;
+}
+
+/** The kplus container props the generators vary (and, for pattern containers, `PatternContainerProps`'s own). */
 export interface ContainerModel {
   readonly name?: string;
   readonly image: string;
@@ -53,6 +61,14 @@ export interface ContainerModel {
   readonly volumeMounts?: OwnMountModel[];
   readonly env?: Record<string, string>;
   readonly probes?: ProbeKind[];
+  /** PatternContainerProps.longRunning. */
+  readonly longRunning?: boolean;
+  /** PatternContainerProps.scratchMounts. */
+  readonly scratchMounts?: ScratchMountModel[];
+  /** PatternContainerProps.nativeSidecar. */
+  readonly nativeSidecar?: boolean;
+  /** A container `restartPolicy` set through a cast: cdk8s-plus-27's container props have none. */
+  readonly restartPolicy?: 'Always';
 }
 
 export interface SharedMountModel {
@@ -128,7 +144,7 @@ export function toReadiness(m: ReadinessModel): IpcReadiness {
 }
 
 let volumeIds = 0;
-function containerProps(chart: Chart, m: ContainerModel & { readonly postStart?: boolean }): kplus.ContainerProps {
+export function containerProps(chart: Chart, m: ContainerModel & { readonly postStart?: boolean }): PatternContainerProps {
   const probe = (kind: ProbeKind) => (m.probes?.includes(kind) ? kplus.Probe.fromCommand(PROBE_COMMAND) : undefined);
   return {
     name: m.name,
@@ -144,6 +160,15 @@ function containerProps(chart: Chart, m: ContainerModel & { readonly postStart?:
     readiness: probe('readiness'),
     liveness: probe('liveness'),
     startup: probe('startup'),
+    longRunning: m.longRunning,
+    nativeSidecar: m.nativeSidecar,
+    scratchMounts: m.scratchMounts?.map(s => ({
+      path: s.path,
+      volume: s.volume,
+      medium: s.medium && kplus.EmptyDirMedium.MEMORY,
+      sizeLimit: s.sizeLimit && toSize(s.sizeLimit),
+    })),
+    ...m.restartPolicy === undefined ? {} : { restartPolicy: m.restartPolicy },
   };
 }
 
@@ -202,7 +227,7 @@ export function buildLocalhostSidecarPod(chart: Chart, m: LocalhostSidecarPodMod
 // ---------------------------------------------------------------------------------------------
 // Printing: every model prints as the TypeScript that builds it.
 
-function lit(value: unknown): string {
+export function lit(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'string') {
     // JSON's escapes (\n, \t, \uXXXX for C0 controls and unpaired surrogates) are valid TypeScript; escape the
@@ -218,17 +243,17 @@ function lit(value: unknown): string {
   return String(value);
 }
 
-function obj(entries: Array<[string, string | undefined]>): string {
+export function obj(entries: Array<[string, string | undefined]>): string {
   const kept = entries.filter((e): e is [string, string] => e[1] !== undefined);
   return kept.length ? `{ ${kept.map(([k, v]) => `${k}: ${v}`).join(', ')} }` : '{}';
 }
 
-function sizeCode(m: SizeModel | undefined): string | undefined {
+export function sizeCode(m: SizeModel | undefined): string | undefined {
   return m && `Size.${m.unit}(${lit(m.amount)})`;
 }
 
 let volumeCodeIds = 0;
-function containerCode(m: ContainerModel & { readonly postStart?: boolean; readonly sharedMounts?: SharedMountModel[] }): string {
+export function containerCode(m: ContainerModel & { readonly postStart?: boolean; readonly sharedMounts?: SharedMountModel[] }): string {
   return obj([
     ['name', m.name === undefined ? undefined : lit(m.name)],
     ['image', lit(m.image)],
@@ -252,11 +277,21 @@ function containerCode(m: ContainerModel & { readonly postStart?: boolean; reado
     ['lifecycle', m.postStart ? `{ postStart: kplus.Handler.fromCommand(${lit(USER_POST_START)}) }` : undefined],
     ...(['readiness', 'liveness', 'startup'] as const).map((kind): [string, string | undefined] =>
       [kind, m.probes?.includes(kind) ? `kplus.Probe.fromCommand(${lit(PROBE_COMMAND)})` : undefined]),
+    ['longRunning', m.longRunning === undefined ? undefined : String(m.longRunning)],
+    ['nativeSidecar', m.nativeSidecar === undefined ? undefined : String(m.nativeSidecar)],
+    ['scratchMounts', m.scratchMounts && `[${m.scratchMounts.map(s => obj([
+      ['path', lit(s.path)],
+      ['volume', s.volume === undefined ? undefined : lit(s.volume)],
+      ['medium', s.medium && 'kplus.EmptyDirMedium.MEMORY'],
+      ['sizeLimit', sizeCode(s.sizeLimit)],
+    ])).join(', ')}]`],
     ['sharedMounts', m.sharedMounts && lit(m.sharedMounts)],
+    // Through a cast, as a user would set it.
+    ['...({ restartPolicy', m.restartPolicy === undefined ? undefined : `${lit(m.restartPolicy)} } as object)`],
   ]);
 }
 
-function readinessCode(m: ReadinessModel): string {
+export function readinessCode(m: ReadinessModel): string {
   if (m.kind === 'none') return 'IpcReadiness.none()';
   const arg = 'key' in m ? lit(m.key) : lit(m.arg);
   const options = obj([

@@ -3,7 +3,7 @@
 //
 // 1. `expect*` predicts, from a generated props model alone, which validation rules must fire
 //    (rule id, the field the message must start with, and a value it must mention).
-// 2. `apiInvariantViolations` checks a synthesized Pod the way the API server and kubelet would,
+// 2. `apiInvariantViolations` checks a synthesized Pod (or a workload's pod template) the way the API server and kubelet would,
 //    for the invariants an OpenAPI schema cannot express, and `yamlReaderProblems` checks that
 //    kubectl and podman read the synthesized YAML back as written.
 import { Yaml } from 'cdk8s';
@@ -23,7 +23,7 @@ export interface Expectation {
  * How messages quote a value, written independently of the library: JSON, with the characters
  * JSON leaves raw but no reader shows as themselves escaped, and NaN/Infinity as themselves.
  */
-const q = (value: unknown): string => {
+export const q = (value: unknown): string => {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const json = JSON.stringify(value) ?? String(value);
   let out = '';
@@ -582,14 +582,23 @@ type Kept = Array<{ readonly index: number; readonly volume: OVolume }>;
 // The API server's and kubelet's invariants, checked on a synthesized Pod
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export function apiInvariantViolations(pod: any): string[] {
+/**
+ * The API server's invariants on a workload manifest of any kind the library writes (a Pod, or
+ * the pod template of a Deployment, StatefulSet, DaemonSet, Job or CronJob, in the kind's field
+ * paths): names, ports, mounts across containers; native sidecars (init containers with
+ * `restartPolicy: Always`) run beside the app containers, so their ports join the Pod's port
+ * space; the kind's restart policy; a controller's selector matches its template's labels.
+ */
+export function apiInvariantViolations(doc: any): string[] {
   const out: string[] = [];
-  const spec = pod?.spec ?? {};
+  const kind: string = doc?.kind ?? 'Pod';
+  const base = kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+  const spec = (kind === 'Pod' ? doc?.spec : kind === 'CronJob' ? doc?.spec?.jobTemplate?.spec?.template?.spec : doc?.spec?.template?.spec) ?? {};
   const volumes: any[] = spec.volumes ?? [];
   const volumeNames = new Set<string>();
   volumes.forEach((v, i) => {
-    if (!isDnsLabel(v.name)) out.push(`spec.volumes[${i}].name ${q(v.name)} is not a DNS-1123 label`);
-    if (volumeNames.has(v.name)) out.push(`spec.volumes[${i}].name ${q(v.name)} is a duplicate`);
+    if (!isDnsLabel(v.name)) out.push(`${base}.volumes[${i}].name ${q(v.name)} is not a DNS-1123 label`);
+    if (volumeNames.has(v.name)) out.push(`${base}.volumes[${i}].name ${q(v.name)} is a duplicate`);
     volumeNames.add(v.name);
   });
   const containerNames = new Set<string>();
@@ -597,9 +606,12 @@ export function apiInvariantViolations(pod: any): string[] {
   const hostPorts = new Map<string, string>();
   for (const key of ['containers', 'initContainers'] as const) {
     (spec[key] as any[] ?? []).forEach((c, i) => {
-      const at = `spec.${key}[${i}]`;
+      const at = `${base}.${key}[${i}]`;
+      const native = key === 'initContainers' && c.restartPolicy === 'Always';
       // Init containers run to completion: no probes, no lifecycle hooks (unless restartPolicy Always, a native sidecar).
-      if (key === 'initContainers' && c.restartPolicy !== 'Always') {
+      // A container's restart policy: only Always, only on an init container (before the ContainerRestartRules gate, 1.34+).
+      if (c.restartPolicy !== undefined && !native) out.push(`${at}.restartPolicy ${q(c.restartPolicy)} is only allowed as "Always" on an init container`);
+      if (key === 'initContainers' && !native) {
         for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle']) {
           if (c[field] !== undefined) out.push(`${at}.${field} may not be set for init containers`);
         }
@@ -619,7 +631,8 @@ export function apiInvariantViolations(pod: any): string[] {
           if (portNames.has(p.name)) out.push(`${at}.ports[${j}].name ${q(p.name)} is a duplicate`);
           portNames.add(p.name);
         }
-        if (key === 'containers') {
+        // App containers and native sidecars share the Pod's network namespace and its node's host ports.
+        if (key === 'containers' || native) {
           const portKey = `${p.containerPort}/${p.protocol ?? 'TCP'}`;
           const owner = appPorts.get(portKey);
           if (owner) out.push(`${at}.ports[${j}] ${portKey} is also declared by ${owner}`);
@@ -644,7 +657,16 @@ export function apiInvariantViolations(pod: any): string[] {
       });
     });
   }
-  if (!(spec.containers?.length >= 1)) out.push('spec.containers is empty');
+  if (!(spec.containers?.length >= 1)) out.push(`${base}.containers is empty`);
+  const policy = spec.restartPolicy;
+  if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(kind) && policy !== undefined && policy !== 'Always') out.push(`${base}.restartPolicy ${q(policy)}: a ${kind} takes only "Always"`);
+  if (['Job', 'CronJob'].includes(kind) && policy !== 'Never' && policy !== 'OnFailure') out.push(`${base}.restartPolicy ${q(policy)}: a ${kind} takes only "Never" or "OnFailure"`);
+  if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(kind)) {
+    const labels = doc.spec?.template?.metadata?.labels ?? {};
+    for (const [k, v] of Object.entries(doc.spec?.selector?.matchLabels ?? {})) {
+      if (labels[k] !== v) out.push(`spec.selector.matchLabels ${k}=${String(v)} does not match the template's labels`);
+    }
+  }
   return out;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

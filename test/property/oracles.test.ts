@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { stopSchemaWorker, schemaErrorsOfPod } from './k8s-schema';
+import { schemaErrorsOf, schemaErrorsOfPod, stopSchemaWorker } from './k8s-schema';
 import {
   apiInvariantViolations, isBadSubPath, isDnsLabel, isPortName, isYamlUnsafeString, mountPoint, quotedExcerpt, yamlReaderProblems, yamlReadersMisread,
   yamlReadersMisreading,
@@ -25,6 +25,48 @@ describe('the Kubernetes OpenAPI schema (kubernetes-models, in a worker thread)'
     ['a mount without a volume name', { containers: [{ ...web, volumeMounts: [{ mountPath: '/d' }] }] }, /must have required property name/],
   ])('rejects %s', (_what, spec, message) => {
     expect(schemaErrorsOfPod(pod(spec))).toMatch(message);
+  });
+});
+
+describe('the schema is strict (kubectl\'s strict field validation), for every kind the library writes', () => {
+  const sidecar = { name: 'proxy', image: 'envoy:1', restartPolicy: 'Always', startupProbe: { tcpSocket: { port: 9901 } } };
+  const template = (spec: object) => ({ metadata: { labels: { app: 'a' } }, spec });
+  const selector = { matchLabels: { app: 'a' } };
+  const kinds: Array<[string, (spec: object) => object, string]> = [
+    ['Pod', spec => pod(spec), 'spec'],
+    ['Deployment', spec => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector, template: template(spec) } }), 'spec.template.spec'],
+    ['StatefulSet', spec => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { serviceName: 's', selector, template: template(spec) } }), 'spec.template.spec'],
+    ['DaemonSet', spec => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' }, spec: { selector, template: template(spec) } }), 'spec.template.spec'],
+    ['Job', spec => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: template({ restartPolicy: 'Never', ...spec }) } }), 'spec.template.spec'],
+    ['CronJob', spec => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '0 0 * * *', jobTemplate: { spec: { template: template({ restartPolicy: 'Never', ...spec }) } } } }), 'spec.jobTemplate.spec.template.spec'],
+  ];
+  describe.each(kinds)('%s', (_kind, make, at) => {
+    test('accepts a valid one, with a native sidecar (initContainers[0].restartPolicy: Always, and its probe)', () => {
+      expect(schemaErrorsOf(make({ containers: [web], initContainers: [sidecar] }))).toBeUndefined();
+    });
+    test('refuses a bogus field of a container', () => {
+      expect(schemaErrorsOf(make({ containers: [{ ...web, bogus: true }] }))).toBe(`strict decoding error: unknown field "${at}.containers[0].bogus"`);
+    });
+    test('refuses a misspelled field, deep down and in an init container', () => {
+      expect(schemaErrorsOf(make({ containers: [web], initContainers: [{ ...sidecar, restartPolicy: undefined, restartPolcy: 'Always' }] })))
+        .toBe(`strict decoding error: unknown field "${at}.initContainers[0].restartPolcy"`);
+      expect(schemaErrorsOf(make({ containers: [{ ...web, ports: [{ containerPort: 80, protcol: 'TCP' }], securityContext: { seccompProfile: { typ: 'RuntimeDefault' } } }] })))
+        .toMatch(new RegExp(`unknown field "${at.replace(/\./g, '\\.')}\\.containers\\[0\\]\\.ports\\[0\\]\\.protcol".*unknown field "${at.replace(/\./g, '\\.')}\\.containers\\[0\\]\\.securityContext\\.seccompProfile\\.typ"`));
+    });
+    test('takes any key of a map (labels, resource limits), and reports type errors and unknown fields together', () => {
+      expect(schemaErrorsOf(make({ containers: [{ ...web, resources: { limits: { 'example.com/gpu': '1', 'memory': '1Gi' } } }], nodeSelector: { 'any/key': 'x' } }))).toBeUndefined();
+      expect(schemaErrorsOf(make({ containers: [{ ...web, ports: [{ containerPort: '80' }], bogus: 1 }] }))).toMatch(/containerPort must be integer.*unknown field/);
+    });
+  });
+  test('refuses an unknown field at the top and in metadata, and a kind it has no schema for', () => {
+    expect(schemaErrorsOf({ ...pod({ containers: [web] }), status2: {} })).toBe('strict decoding error: unknown field "status2"');
+    expect(schemaErrorsOf({ ...pod({ containers: [web] }), metadata: { name: 'p', lables: { a: 'b' } } })).toBe('strict decoding error: unknown field "metadata.lables"');
+    expect(schemaErrorsOf({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g' } })).toMatch(/no schema for apiVersion "v1" kind "Gadget"/);
+  });
+  test('a Service (cdk8s-plus makes one for a StatefulSet)', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { clusterIP: 'None', ports: [{ port: 80, targetPort: 80 }], selector: { app: 'a' } } };
+    expect(schemaErrorsOf(service)).toBeUndefined();
+    expect(schemaErrorsOf({ ...service, spec: { ...service.spec, clusterIp: 'None' } })).toBe('strict decoding error: unknown field "spec.clusterIp"');
   });
 });
 

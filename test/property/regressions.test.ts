@@ -1,9 +1,10 @@
 // Library bugs the properties found, with their shrunk counterexamples, kept as regression tests
 // now that they are fixed. (A new bug is pinned here with `test.failing` and skipped by the
-// properties through `knownBugsOf` in oracle.ts until it is fixed.)
+// properties through `knownBugsOf` in oracle.ts or workload-oracle.ts until it is fixed.)
 import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { parseValidationError } from './harness';
-import { SharedVolumePod } from '../../src';
+import { IpcProducerConsumer, IpcReadiness, SharedVolumePod, SharedVolumes } from '../../src';
 
 /** Builds, then synthesizes; returns the validation errors (rule ids, fields, messages), or the YAML. */
 function outcome(build: (chart: Chart) => void): { rules?: string[]; fields?: string[]; messages?: string[]; yaml?: string } {
@@ -41,5 +42,64 @@ describe('bugs the properties found, fixed (regressions)', () => {
       containers: [{ ...writer, command: ['/bin/sh', '-c', text] }, reader],
     }));
     expect(result.rules).toEqual(['yaml-safe-strings']);
+  });
+});
+
+// Open bugs the workload properties found, each pinned with `test.failing` (it passes once the
+// bug is fixed: then turn it into a plain test and drop its entry in knownBugsOf, workload-oracle.ts,
+// which keeps the properties from tripping over it meanwhile).
+describe('bugs the workload properties found, open', () => {
+  const nginx = { image: 'nginx:1.27' };
+  const sharing = (workload: kplus.AbstractPod, chart: Chart, nativeSidecar: boolean) => new SharedVolumes(chart, 'files', {
+    workload,
+    containers: [
+      { name: 'writer', ...nginx, nativeSidecar, sharedMounts: [{ path: '/out' }] },
+      { name: 'reader', ...nginx, nativeSidecar, sharedMounts: [{ path: '/in' }] },
+    ],
+  });
+
+  // K15. An init container other code adds with `portNumber: 0`: cdk8s-plus gives a container a
+  // TCP startup probe only for a truthy portNumber (and drops port 0), so the YAML has no probe
+  // and no port, yet the library reports init-container-probes, "declares portNumber 0, for
+  // which cdk8s-plus adds a TCP startup probe". Shrunk counterexample: a Deployment with such an
+  // init container and SharedVolumes of two containers. Expected: no init-container-probes
+  // (synth succeeds, or at most port-range for the port 0 cdk8s-plus silently dropped).
+  test.failing('K15: an init container with portNumber 0 is not reported as having a startup probe', () => {
+    const result = outcome(chart => {
+      const web = new kplus.Deployment(chart, 'pod');
+      web.addInitContainer({ name: 'setup', ...nginx, portNumber: 0 });
+      sharing(web, chart, false);
+    });
+    expect(result.rules ?? []).not.toContain('init-container-probes');
+  });
+
+  // K16. A workload whose pattern containers are all native sidecars (and which has no other
+  // container) has no app container: validation passes, then cdk8s-plus throws mid-synth,
+  // without a construct path: "Failed serializing construct at path 'test/pod/Resource' ...:
+  // Error: PodSpec must have at least 1 container". Expected: a validation error at [test/pod]
+  // on spec.template.spec.containers (e.g. rule container-count), as for every other problem.
+  test.failing.each(['Deployment', 'Job'] as const)('K16: a %s with only native sidecars fails validation, with a path', kind => {
+    const result = outcome(chart => {
+      const workload = kind === 'Job' ? new kplus.Job(chart, 'pod') : new kplus.Deployment(chart, 'pod');
+      sharing(workload, chart, true);
+    });
+    expect(result.fields).toEqual(['spec.template.spec.containers']);
+  });
+
+  // K17. IpcProducerConsumer.addConsumer names the construct of a scratch volume after the
+  // consumer's name (`addConsumer("e").scratchMounts[0]`): two consumers of one name with scratch
+  // mounts throw while being built, "There is already a Construct with name
+  // 'addConsumer("e").scratchMounts[0]' in IpcProducerConsumer [ipc]", instead of synth
+  // reporting container-name-unique (and volume-name-unique for the two "e-scratch-0").
+  test.failing('K17: two addConsumer calls with one name and scratch mounts are a validation error, not a throw', () => {
+    const result = outcome(chart => {
+      const workload = new kplus.Deployment(chart, 'pod');
+      const ipc = new IpcProducerConsumer(chart, 'ipc', {
+        workload, readiness: IpcReadiness.none(), producer: nginx, consumer: { ...nginx, command: ['./ipc', '-consumer'] },
+      });
+      ipc.addConsumer({ name: 'e', ...nginx, scratchMounts: [{ path: '/tmp' }] });
+      ipc.addConsumer({ name: 'e', ...nginx, scratchMounts: [{ path: '/tmp' }] });
+    });
+    expect(result.rules).toContain('container-name-unique');
   });
 });

@@ -1,0 +1,9 @@
+import { stopSchemaWorker } from './k8s-schema';
+import { workloadModel } from './workload-arbitraries';
+import { describeWorkloadProperty, onePattern } from './workload-harness';
+
+afterAll(stopSchemaWorker);
+
+// IpcProducerConsumer on each kind, among containers, init containers and volumes other code adds before and
+// after, with late joiners; its helpers now and then native sidecars.
+describeWorkloadProperty('IpcProducerConsumer', kind => workloadModel(kind, onePattern('IpcProducerConsumer')));
