@@ -4,9 +4,9 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { requiredProp, show, sizeLimitViolation, textViolations, violation, Violation } from './_pod-rules';
+import { dnsLabelProblem, requiredProp, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { PodTemplateRendering } from './_rendering';
-import { podSpecPath, WorkloadChecks } from './_workload';
+import { podSpecPath, renderedStringViolations, WorkloadChecks } from './_workload';
 import { PatternContainerProps } from './pattern-container';
 
 /**
@@ -37,8 +37,7 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   if (fieldIndex !== undefined) field = `${field}[${fieldIndex}]`;
   const spec = podSpecPath(pod);
   const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
-  // cdk8s-plus names an unnamed init container init-<i>: say so in messages.
-  const name = props.name ?? (kind === 'initContainers' ? `init-${index}` : undefined);
+  const name = renderedName(props.name, kind, index);
   const label = `container ${show(name)}`;
 
   // cdk8s-plus turns portNumber into the first port; keep that order, then drop repeats.
@@ -92,6 +91,11 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   }));
 }
 
+/** The name cdk8s-plus gives a container: its own, or "main" (app) or "init-<i>" (init) when it has none. */
+export function renderedName(name: string | undefined, kind: ContainerKind, index: number): string {
+  return name ?? (kind === 'initContainers' ? `init-${index}` : 'main');
+}
+
 /**
  * Whether `container` mounts `volume` (at `path`, if given). A plain loop, no closure: the
  * patterns' synth-time checks call it for every container of every Pod.
@@ -120,8 +124,7 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
       `cdk8s-plus-27 has no container restartPolicy and would drop it from the YAML, received ${show(restartPolicy)}`,
       'for a native sidecar (an init container with restartPolicy "Always", Kubernetes >= 1.29) set `nativeSidecar: true`; otherwise remove it'));
   }
-  if (typeof props.image !== 'string') found.push(requiredProp(`${where}.image`, props.image, 'an image (a string such as "nginx:1.27")'));
-  props = withPatternDefaults(props);
+  props = withPatternDefaults(typedProps(props, where, found));
   let container: kplus.Container;
   if (props.nativeSidecar) {
     container = addNativeSidecar(workload, props, found, field, fieldIndex);
@@ -140,19 +143,74 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
     }
   }
   found.push(...renderedExtrasViolations(container, props, where));
+  checks.markPatternContainer(container);
   // Pod Security "restricted" for a container that runs as non-root; one opted out of non-root
   // (a root image) keeps its capabilities and is "baseline".
   PodTemplateRendering.of(workload).securityDefaults(container, props.securityContext?.ensureNonRoot !== false);
   (props.scratchMounts ?? []).forEach((scratch, j) => {
-    const sizeProblem = scratch.sizeLimit && sizeLimitViolation(`${where}.scratchMounts[${j}].sizeLimit`, scratch.sizeLimit);
+    const at = `${where}.scratchMounts[${j}]`;
+    const sizeProblem = scratch.sizeLimit && sizeLimitViolation(`${at}.sizeLimit`, scratch.sizeLimit);
     if (sizeProblem) found.push(sizeProblem);
-    const volume = kplus.Volume.fromEmptyDir(scope, `${where}.scratchMounts[${j}]`, scratch.volume ?? `${container.name}-scratch-${j}`, {
+    // A name given is checked as given (cdk8s-plus would cut a long one silently); a derived one
+    // keeps its "-scratch-<j>" and is cut to fit 63 characters (an invalid container name is
+    // reported, with the volume named after it, at synth).
+    const suffix = `-scratch-${j}`;
+    const name = scratch.volume ?? `${container.name.slice(0, 63 - suffix.length)}${suffix}`;
+    const nameProblem = scratch.volume !== undefined && dnsLabelProblem(name);
+    if (nameProblem) {
+      found.push(violation('volume-name-dns-label', `${at}.volume`, `volume name ${show(name)} ${nameProblem}`, 'name the volume with a DNS-1123 label such as "nginx-tmp"'));
+      return;
+    }
+    // The construct id must be unique in `scope` whatever the names are (they are checked at synth).
+    const volume = kplus.Volume.fromEmptyDir(scope, `Scratch${scope.node.children.length}`, name, {
       medium: scratch.medium,
       sizeLimit: sizeProblem ? undefined : scratch.sizeLimit,
     });
     container.mount(scratch.path, volume);
   });
   return container;
+}
+
+/** What each container prop must be, for callers without TypeScript's types. */
+const PROP_TYPES: Array<[keyof PatternContainerProps, string, (v: unknown) => boolean]> = [
+  ['name', 'a name (a string)', v => typeof v === 'string'],
+  ['command', 'a list of strings', isStringList],
+  ['args', 'a list of strings', isStringList],
+  ['ports', 'a list of ports', Array.isArray],
+  ['portNumber', 'a port number', v => typeof v === 'number'],
+  ['volumeMounts', 'a list of mounts', Array.isArray],
+  ['envVariables', 'a map of variable names to EnvValues', v => v !== null && typeof v === 'object' && !Array.isArray(v)],
+  ['scratchMounts', 'a list of scratch mounts', Array.isArray],
+  ['securityContext', 'security context props (an object)', v => v !== null && typeof v === 'object'],
+  ['resources', 'container resources (an object)', v => v !== null && typeof v === 'object'],
+  ['workingDir', 'a path (a string)', v => typeof v === 'string'],
+];
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.every(v => typeof v === 'string');
+}
+
+/**
+ * `props` with every prop of the wrong type reported (and left out, so cdk8s-plus does not
+ * throw a bare TypeError or write a value the API server refuses). Also copies the lists
+ * cdk8s-plus keeps and then adds to (`volumeMounts`), so two containers given one list do not
+ * get each other's mounts.
+ */
+function typedProps(props: PatternContainerProps, where: string, found: Violation[]): PatternContainerProps {
+  const overrides: Partial<PatternContainerProps> = {};
+  if (typeof props.image !== 'string') {
+    found.push(requiredProp(`${where}.image`, props.image, 'an image (a string such as "nginx:1.27")'));
+    Object.assign(overrides, { image: undefined });
+  }
+  for (const [key, expected, ok] of PROP_TYPES) {
+    const value = props[key];
+    if (value !== undefined && !ok(value)) {
+      found.push(requiredProp(`${where}.${key}`, value, expected));
+      Object.assign(overrides, { [key]: undefined });
+    }
+  }
+  if (Array.isArray(props.volumeMounts) && !('volumeMounts' in overrides)) Object.assign(overrides, { volumeMounts: [...props.volumeMounts] });
+  return Object.keys(overrides).length ? withOverrides(props, overrides) : props;
 }
 
 /**
@@ -196,6 +254,7 @@ function withPatternDefaults(props: PatternContainerProps): PatternContainerProp
 
 /** Kubernetes' default pull policy for an image reference (what the API server fills in). */
 export function kubernetesPullPolicy(image: string): kplus.ImagePullPolicy {
+  if (typeof image !== 'string') return kplus.ImagePullPolicy.ALWAYS;
   if (image.includes('@')) return kplus.ImagePullPolicy.IF_NOT_PRESENT;
   const lastPart = image.slice(image.lastIndexOf('/') + 1);
   const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : undefined;
@@ -215,30 +274,30 @@ export function addPatternInitContainer(pod: kplus.AbstractPod, props: kplus.Con
 /**
  * The probes and lifecycle hooks of a pattern container, rendered now as cdk8s-plus will render
  * them: a duration that is not whole seconds would make it throw while writing the manifest
- * (after other charts may have been written), and their command strings obey the rules a
- * container's command does. Native sidecars' probes are written by the library: the same holds.
+ * (after other charts may have been written), and their strings obey the rules a container's
+ * command does. Native sidecars' probes are written by the library: the same holds.
  */
 function renderedExtrasViolations(container: kplus.Container, props: PatternContainerProps, where: string): Violation[] {
   const found: Violation[] = [];
-  const extras: Array<[string, { _toKube(c: kplus.Container): unknown } | undefined, (json: any) => any]> = [
-    ['readiness', props.readiness, kplus.k8s.toJson_Probe],
-    ['liveness', props.liveness, kplus.k8s.toJson_Probe],
-    ['startup', props.startup, kplus.k8s.toJson_Probe],
-    ['lifecycle.postStart', props.lifecycle?.postStart, kplus.k8s.toJson_LifecycleHandler],
-    ['lifecycle.preStop', props.lifecycle?.preStop, kplus.k8s.toJson_LifecycleHandler],
+  const rendered: Record<string, unknown> = { workingDir: props.workingDir, lifecycle: {} };
+  const extras: Array<[string, string, { _toKube(c: kplus.Container): unknown } | undefined, (json: any) => unknown]> = [
+    ['readiness', 'readinessProbe', props.readiness, kplus.k8s.toJson_Probe],
+    ['liveness', 'livenessProbe', props.liveness, kplus.k8s.toJson_Probe],
+    ['startup', 'startupProbe', props.startup, kplus.k8s.toJson_Probe],
+    ['lifecycle.postStart', 'postStart', props.lifecycle?.postStart, kplus.k8s.toJson_LifecycleHandler],
+    ['lifecycle.preStop', 'preStop', props.lifecycle?.preStop, kplus.k8s.toJson_LifecycleHandler],
   ];
-  for (const [name, extra, toJson] of extras) {
+  for (const [name, key, extra, toJson] of extras) {
     if (extra === undefined) continue;
-    let rendered: any;
     try {
-      rendered = toJson(extra._toKube(container));
+      const json = toJson(extra._toKube(container));
+      if (key === 'postStart' || key === 'preStop') (rendered.lifecycle as Record<string, unknown>)[key] = json;
+      else rendered[key] = json;
     } catch (e) {
       found.push(violation('duration-valid', `${where}.${name}`, `container ${show(container.name)}'s ${name} cannot be written: ${(e as Error).message}`,
         'give its durations in whole seconds, e.g. Duration.seconds(5)'));
-      continue;
     }
-    const command: unknown[] = rendered?.exec?.command ?? [];
-    command.forEach((text, j) => found.push(...textViolations(`${where}.${name}.command[${j}]`, `container ${show(container.name)}'s ${name} has the command string`, text)));
   }
+  found.push(...renderedStringViolations(rendered, where, `container ${show(container.name)}`));
   return found;
 }

@@ -16,8 +16,7 @@ export function checkPod(pod: kplus.AbstractPod, spec: string, requirement?: Con
   isNativeSidecar: (c: kplus.Container) => boolean = () => false): Violation[] {
   const containers = pod.containers;
   const initContainers = pod.initContainers;
-  // A pattern's demand on containers counts the ones that run together: app containers and native sidecars.
-  const checker = new PodChecker(spec, containers.length + initContainers.filter(isNativeSidecar).length, requirement);
+  const checker = new PodChecker(spec, containers.length, requirement, initContainers.filter(isNativeSidecar).length);
   checkVolumes(checker, [...containers, ...initContainers], pod.volumes);
   containers.forEach((c, i) => checkContainer(checker, c, 'containers', i, false));
   initContainers.forEach((c, i) => checkContainer(checker, c, 'initContainers', i, isNativeSidecar(c)));
@@ -27,11 +26,13 @@ export function checkPod(pod: kplus.AbstractPod, spec: string, requirement?: Con
 function checkContainer(checker: PodChecker, container: kplus.Container, key: ContainerKey, i: number, nativeSidecar: boolean): void {
   checker.container(key, i, container.name, container.image, nativeSidecar);
   checker.texts(container.command, container.args);
-  if (container.portNumber !== undefined) checker.portNumberProbe(container.portNumber);
+  // cdk8s-plus adds its probe for a truthy portNumber only (it drops 0).
+  if (container.portNumber) checker.portNumberProbe(container.portNumber);
   const resources = container.resources;
   if (resources) {
     checker.resources({ request: resources.cpu?.request?.amount, limit: resources.cpu?.limit?.amount },
-      { request: resources.memory?.request, limit: resources.memory?.limit });
+      { request: resources.memory?.request, limit: resources.memory?.limit },
+      { request: resources.ephemeralStorage?.request, limit: resources.ephemeralStorage?.limit });
   }
   // Rendered in the order added; values from secrets and config maps have no value.
   Object.entries(container.env.variables).forEach(([name, env], j) => {

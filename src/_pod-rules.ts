@@ -102,7 +102,8 @@ const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|
 
 /** Builds a violation; every message of the library has this shape. */
 export function violation(rule: RuleId, field: string, problem: string, fix: string): Violation {
-  return { rule, field, message: `${field}: ${problem}. fix: ${fix} (rule ${rule})` };
+  // A problem quoting another library's error may end in its own full stop.
+  return { rule, field, message: `${field}: ${problem.replace(/\.$/, '')}. fix: ${fix} (rule ${rule})` };
 }
 
 /**
@@ -112,16 +113,22 @@ export function violation(rule: RuleId, field: string, problem: string, fix: str
  */
 export function show(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const json = JSON.stringify(value) ?? String(value);
-  return json.replace(UNPRINTABLE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return String(value);
+  return printable(JSON.stringify(value) ?? String(value));
+}
+
+/** `text` with every character a terminal or a YAML reader would not show as itself escaped (`\\u2028`). */
+export function printable(text: string): string {
+  return String(text).replace(UNPRINTABLE_OR_CONTROL, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // JSON.stringify escapes C0 controls, quotes and lone surrogates; these it leaves raw.
-const UNPRINTABLE = /[\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]/g;
+const UNPRINTABLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]|\p{Cs}/gu;
 
 /** Checks a DNS-1123 label (container, volume names). Returns the problem, or undefined. */
 export function dnsLabelProblem(name: string | undefined): string | undefined {
   if (name === undefined || name === '') return 'is empty';
+  if (typeof name !== 'string') return 'is not a string';
   if (name.length > 63) return `is ${name.length} characters long, at most 63 are allowed`;
   if (!DNS_LABEL.test(name)) return 'must consist of lowercase letters, digits and \'-\', and start and end with a letter or digit';
   return undefined;
@@ -132,6 +139,9 @@ export function dnsLabelProblem(name: string | undefined): string | undefined {
  * anything else would fail later, mid-synth, with no construct path.
  */
 export function sizeLimitViolation(field: string, size: Size): Violation | undefined {
+  if (typeof (size as Partial<Size> | undefined)?.toMebibytes !== 'function') {
+    return violation('size-limit-valid', field, `size limit must be a cdk8s Size, received ${show(size)}`, 'use a positive size such as Size.mebibytes(64) or Size.gibibytes(1)');
+  }
   const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isSafeInteger(mebibytes) || mebibytes <= 0) {
     return violation('size-limit-valid', field, `size limit must be a positive whole number of mebibytes, received ${mebibytes} MiB`,
@@ -196,9 +206,6 @@ const PASSABLE_FIX = 'pass large or binary data through a file instead (a Config
 const BLANK = /^\s*$/;
 const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
 
-/** Any pod spec's demand: the API server, and cdk8s-plus, need one container at least. */
-const NO_CONTAINER: ContainerCountRequirement = { min: 1, why: 'a pod spec', fix: 'add a container to the workload' };
-
 /** A pattern's demand on the number of app containers. */
 export interface ContainerCountRequirement {
   /** The smallest number of app containers the pattern works with. */
@@ -236,15 +243,20 @@ export class PodChecker {
 
   /**
    * @param spec where the pod spec is in the YAML of the workload's kind, e.g. `spec.template.spec`
-   * @param appContainers the number of containers that run together (app containers and native sidecars)
-   * @param requirement the pattern's demand on that number, if any
+   * @param appContainers the number of app containers
+   * @param requirement the pattern's demand on the number of containers that run together, if any
+   * @param nativeSidecars the number of native sidecars
    */
-  constructor(private readonly spec: string, appContainers: number, requirement?: ContainerCountRequirement) {
-    // cdk8s-plus throws mid-synth, without a path, on a pod spec with no container.
-    requirement ??= NO_CONTAINER;
-    if (appContainers < requirement.min) {
+  constructor(private readonly spec: string, appContainers: number, requirement?: ContainerCountRequirement, nativeSidecars = 0) {
+    if (appContainers < 1) {
+      // The API server, and cdk8s-plus (which throws mid-synth, without a path), need an app container: native sidecars do not count.
       this.violations.push(violation('container-count', `${spec}.containers`,
-        `${requirement.why} needs at least ${requirement.min} containers, received ${appContainers}`, requirement.fix));
+        `a pod spec needs at least 1 app container, received ${appContainers}${nativeSidecars ? ` (and ${nativeSidecars} native sidecars, which do not count)` : ''}`,
+        'add an app container to the workload (the one the helpers help)'));
+    } else if (requirement && appContainers + nativeSidecars < requirement.min) {
+      // A pattern's demand counts the containers that run together: app containers and native sidecars.
+      this.violations.push(violation('container-count', `${spec}.containers`,
+        `${requirement.why} needs at least ${requirement.min} containers, received ${appContainers + nativeSidecars}`, requirement.fix));
     }
   }
 
@@ -313,7 +325,11 @@ export class PodChecker {
   }
 
   /** The container's resources as cdk8s-plus renders them: quantities the API server reads. */
-  public resources(cpu: { request?: string; limit?: string }, memory: { request?: Size; limit?: Size }): void {
+  public resources(
+    cpu: { request?: string; limit?: string },
+    memory: { request?: Size; limit?: Size },
+    ephemeral?: { request?: Size; limit?: Size },
+  ): void {
     for (const [which, amount] of [['requests', cpu.request], ['limits', cpu.limit]] as const) {
       if (amount !== undefined && !isQuantity(String(amount))) {
         this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.cpu`,
@@ -321,9 +337,18 @@ export class PodChecker {
           'use Cpu.millis(n) or Cpu.units(n) with a positive finite number such as 250 or 0.5'));
       }
     }
+    for (const [which, size] of [['requests', ephemeral?.request], ['limits', ephemeral?.limit]] as const) {
+      if (size === undefined) continue;
+      const gibibytes = typeof size.toGibibytes === 'function' ? size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
+      if (!Number.isSafeInteger(gibibytes) || gibibytes < 0) {
+        this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.ephemeral-storage`,
+          `${labelOf(this.name)} asks for ${show(gibibytes)} GiB of ephemeral storage; cdk8s-plus writes ephemeral storage in whole gibibytes, so this is not a quantity it can write`,
+          'use a whole number of gibibytes such as Size.gibibytes(1)'));
+      }
+    }
     for (const [which, size] of [['requests', memory.request], ['limits', memory.limit]] as const) {
       if (size === undefined) continue;
-      const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      const mebibytes = typeof size.toMebibytes === 'function' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
       if (!Number.isSafeInteger(mebibytes) || mebibytes < 0) {
         this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.memory`,
           `${labelOf(this.name)} asks for ${show(mebibytes)} MiB of memory; cdk8s-plus writes memory in whole mebibytes, so this is not a quantity it can write`,
@@ -481,7 +506,7 @@ export class PodChecker {
 export function checkPodSpec(podSpec: PodSpecView, requirement?: ContainerCountRequirement, spec = 'spec'): Violation[] {
   const containers = podSpec.containers ?? [];
   const initContainers = podSpec.initContainers ?? [];
-  const checker = new PodChecker(spec, containers.length, requirement);
+  const checker = new PodChecker(spec, containers.length, requirement, initContainers.filter(c => c.restartPolicy === 'Always').length);
   (podSpec.volumes ?? []).forEach((v, i) => checker.volume(i, v.name, v.emptyDir?.sizeLimit));
   containers.forEach((c, i) => feedContainer(checker, c, 'containers', i));
   initContainers.forEach((c, i) => feedContainer(checker, c, 'initContainers', i));
@@ -556,6 +581,9 @@ export function yamlProblem(text: string): string | undefined {
  */
 export function durationViolation(field: string, duration: Duration | undefined): Violation | undefined {
   if (duration === undefined) return undefined;
+  if (typeof (duration as Partial<Duration>)?.toSeconds !== 'function') {
+    return violation('duration-valid', field, `the duration must be a cdk8s Duration, received ${show(duration)}`, 'use e.g. Duration.seconds(30)');
+  }
   const seconds = duration.toSeconds({ integral: false });
   if (Number.isSafeInteger(seconds) && seconds >= 0) return undefined;
   return violation('duration-valid', field, `the duration must be a whole, non-negative number of seconds, received ${show(seconds)} seconds (${show(duration.toMilliseconds())} ms)`,
@@ -578,6 +606,7 @@ export function textViolations(field: string, what: string, text: unknown, extra
 
 /** A required prop a JavaScript (or other jsii-language) caller left out or gave the wrong type. */
 export function requiredProp(field: string, value: unknown, expected: string): Violation {
-  return violation('required-prop', field, `${expected} is required, received ${value === null ? 'null' : typeof value === 'object' ? show(value) : `${typeof value} ${show(value)}`}`,
+  const received = value === undefined || value === null || typeof value === 'object' ? show(value) : `${typeof value} ${show(value)}`;
+  return violation('required-prop', field, `${expected} is required, received ${received}`,
     `pass ${expected}`);
 }

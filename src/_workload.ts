@@ -1,12 +1,12 @@
 // What the library knows of the workload a pattern is applied to (a Pod, or the pod template of
 // a Deployment, StatefulSet, DaemonSet, Job or CronJob), and the one synth-time check each such
 // workload gets, however many patterns are applied to it.
-import { Duration } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IValidation } from 'constructs';
 import { attached } from './_attached';
 import { checkPod } from './_pod-check';
-import { ContainerCountRequirement, durationViolation, show, violation, Violation } from './_pod-rules';
+import { ContainerCountRequirement, durationViolation, show, textViolations, violation, Violation } from './_pod-rules';
 
 /** The workload kinds the library writes, as the YAML names them. */
 export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -67,6 +67,8 @@ export class WorkloadChecks implements IValidation {
   private readonly longRunning = new Map<kplus.Container, string>();
   /** Init containers rendered as native sidecars (`restartPolicy: Always`). */
   private readonly nativeSidecars = new Set<kplus.Container>();
+  /** The containers the patterns made (their probes and hooks were checked when they were made). */
+  private readonly patternContainers = new Set<kplus.Container>();
 
   private constructor(private readonly workload: kplus.AbstractPod) {
     this.kind = kindOf(workload);
@@ -88,6 +90,11 @@ export class WorkloadChecks implements IValidation {
     this.nativeSidecars.add(container);
   }
 
+  /** Records that a pattern made `container`, and checked its probes and hooks. */
+  public markPatternContainer(container: kplus.Container): void {
+    this.patternContainers.add(container);
+  }
+
   /** Whether `container` is rendered as a native sidecar. */
   public isNativeSidecar(container: kplus.Container): boolean {
     return this.nativeSidecars.has(container);
@@ -102,8 +109,40 @@ export class WorkloadChecks implements IValidation {
     return [
       ...this.buildViolations,
       ...checkPod(this.workload, this.spec, this.requirement, c => this.isNativeSidecar(c)),
+      ...this.otherContainersViolations(),
+      ...this.metadataViolations(),
       ...this.kindViolations(),
     ];
+  }
+
+  /**
+   * Containers added by other code keep their probes and hooks private in cdk8s-plus: they are
+   * rendered here (a probe duration that is not whole seconds would otherwise throw while the
+   * manifest is written), and their strings checked like the patterns' own.
+   */
+  private otherContainersViolations(): Violation[] {
+    const found: Violation[] = [];
+    const check = (containers: kplus.Container[], key: string) => containers.forEach((container, i) => {
+      if (this.patternContainers.has(container)) return;
+      found.push(...renderedContainerViolations(container, `${this.spec}.${key}[${i}]`));
+    });
+    check(this.workload.containers, 'containers');
+    check(this.workload.initContainers, 'initContainers');
+    return found;
+  }
+
+  /** Annotation values are written to YAML like any string: they must be read back as written. */
+  private metadataViolations(): Violation[] {
+    const template = this.kind === 'Pod' ? undefined : (this.workload as unknown as { podMetadata?: ApiObjectMetadataDefinition }).podMetadata;
+    const templateField = this.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata';
+    const found: Violation[] = [];
+    for (const [field, metadata] of [['metadata', this.workload.metadata], [templateField, template]] as const) {
+      const annotations: Record<string, unknown> = metadata?.toJson()?.annotations ?? {};
+      for (const [key, value] of Object.entries(annotations)) {
+        found.push(...textViolations(`${field}.annotations[${show(key)}]`, `the annotation ${show(key)} is`, value));
+      }
+    }
+    return found;
   }
 
   /** The rules of the workload's kind, which cdk8s-plus-27 lets through and the cluster does not. */
@@ -156,8 +195,11 @@ export class WorkloadChecks implements IValidation {
     const fields: Array<[string, Duration | undefined]> = [[`${this.spec}.terminationGracePeriodSeconds`, this.workload.terminationGracePeriod]];
     if (this.kind === 'Deployment') fields.push(['spec.minReadySeconds', w.minReady], ['spec.progressDeadlineSeconds', w.progressDeadline]);
     if (this.kind === 'StatefulSet') fields.push(['spec.minReadySeconds', w.minReady]);
-    if (this.kind === 'Job') fields.push([`${top}.activeDeadlineSeconds`, w.activeDeadline]);
-    if (COMPLETING_KINDS.includes(this.kind)) fields.push([`${top}.ttlSecondsAfterFinished`, w.ttlAfterFinished]);
+    // A CronJob keeps its Jobs' durations in `jobProperties`.
+    const job = (this.kind === 'CronJob' ? (this.workload as unknown as { jobProperties?: Record<string, Duration | undefined> }).jobProperties : w) ?? {};
+    if (COMPLETING_KINDS.includes(this.kind)) {
+      fields.push([`${top}.activeDeadlineSeconds`, job.activeDeadline], [`${top}.ttlSecondsAfterFinished`, job.ttlAfterFinished]);
+    }
     if (this.kind === 'CronJob') fields.push(['spec.startingDeadlineSeconds', w.startingDeadline]);
     return fields.flatMap(([field, duration]) => {
       const v = durationViolation(field, duration);
@@ -196,4 +238,36 @@ export class WorkloadChecks implements IValidation {
     }));
     return found;
   }
+}
+
+/**
+ * A container rendered as cdk8s-plus will render it: what would throw then (a duration that is
+ * not whole seconds) is reported now, and the strings of its probes, hooks and working
+ * directory are checked (`at` is where it is in the pod spec).
+ */
+export function renderedContainerViolations(container: kplus.Container, at: string): Violation[] {
+  let rendered: any;
+  try {
+    rendered = kplus.k8s.toJson_Container(container._toKube());
+  } catch (e) {
+    return [violation('duration-valid', at, `container ${show(container.name)} cannot be written: ${(e as Error).message}`,
+      'give the durations of its probes and hooks in whole seconds, e.g. Duration.seconds(5)')];
+  }
+  return renderedStringViolations(rendered, at, `container ${show(container.name)}`);
+}
+
+/** The strings of a rendered container's probes, hooks and working directory, through the string rules. */
+export function renderedStringViolations(rendered: any, at: string, label: string): Violation[] {
+  const found: Violation[] = [];
+  const parts: Array<[string, any]> = [
+    ['startupProbe', rendered?.startupProbe], ['readinessProbe', rendered?.readinessProbe], ['livenessProbe', rendered?.livenessProbe],
+    ['lifecycle.postStart', rendered?.lifecycle?.postStart], ['lifecycle.preStop', rendered?.lifecycle?.preStop],
+  ];
+  for (const [name, part] of parts) {
+    (part?.exec?.command ?? []).forEach((text: unknown, j: number) =>
+      found.push(...textViolations(`${at}.${name}.exec.command[${j}]`, `${label}'s ${name} has the command string`, text)));
+    if (part?.httpGet?.path !== undefined) found.push(...textViolations(`${at}.${name}.httpGet.path`, `${label}'s ${name} has the HTTP path`, part.httpGet.path));
+  }
+  if (rendered?.workingDir !== undefined) found.push(...textViolations(`${at}.workingDir`, `${label} has the working directory`, rendered.workingDir));
+  return found;
 }

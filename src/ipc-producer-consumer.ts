@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addPatternContainer, mountsVolume, withOverrides } from './_containers';
 import { PatternChecks, PropsCheck, WORKLOAD } from './_pattern';
-import { ContainerCountRequirement, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { ContainerCountRequirement, requiredProp, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 import { IpcReadiness, StartupGate } from './ipc-readiness';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
@@ -200,6 +200,9 @@ class IpcPair {
     check.required('consumer', props.consumer, 'the consumer\'s container props');
     this.readiness = check.required('readiness', props.readiness, 'an IpcReadiness (e.g. IpcReadiness.posixMessageQueue(\'/q\'), or IpcReadiness.none())', IpcReadiness);
     this.startupGate = props.startupGate ?? StartupGate.CONSUMER_WAITS;
+    if (!Object.values(StartupGate).includes(this.startupGate)) {
+      this.found.push(requiredProp('startupGate', this.startupGate, `one of StartupGate's values (${Object.values(StartupGate).join(', ')})`));
+    }
     const readiness = this.readiness;
     if (readiness.problem) {
       this.found.push(violation('ipc-readiness-valid', 'readiness', `${readiness.description}: ${readiness.problem}`,

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { passableProblem, show, yamlProblem } from './_pod-rules';
+import { passableProblem, printable, show, yamlProblem } from './_pod-rules';
 
 /**
  * Options of an `IpcReadiness` condition.
@@ -56,8 +56,8 @@ export class IpcReadiness {
    * @param name the queue name as given to `mq_open`, e.g. `/ch6_ipc`
    */
   public static posixMessageQueue(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return new IpcReadiness(`POSIX message queue ${name}`,
-      `[ -e ${quote(`/dev/mqueue/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX message queue'));
+    return new IpcReadiness(`POSIX message queue ${printable(name)}`,
+      `[ -e ${quote(`/dev/mqueue/${String(name).replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX message queue'));
   }
 
   /**
@@ -65,8 +65,8 @@ export class IpcReadiness {
    * @param name the object name as given to `shm_open`, e.g. `/OS`
    */
   public static posixSharedMemory(name: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return new IpcReadiness(`POSIX shared memory ${name}`,
-      `[ -e ${quote(`/dev/shm/${name.replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX shared memory'));
+    return new IpcReadiness(`POSIX shared memory ${printable(name)}`,
+      `[ -e ${quote(`/dev/shm/${String(name).replace(/^\//, '')}`)} ]`, options, posixNameProblem(name, 'POSIX shared memory'));
   }
 
   /**
@@ -90,8 +90,8 @@ export class IpcReadiness {
    * @param path an absolute path, seen from the waiting container
    */
   public static file(path: string, options: IpcReadinessOptions = {}): IpcReadiness {
-    return new IpcReadiness(`file ${path}`, `[ -e ${quote(path)} ]`, options,
-      path.startsWith('/') ? undefined : `the path must be absolute, received ${show(path)}`);
+    return new IpcReadiness(`file ${printable(path)}`, `[ -e ${quote(String(path))} ]`, options,
+      typeof path === 'string' && path.startsWith('/') ? undefined : `the path must be absolute, received ${show(path)}`);
   }
 
   /**
@@ -140,15 +140,20 @@ export class IpcReadiness {
   private constructor(description: string, condition: string | undefined, options: IpcReadinessOptions, argumentProblem: string | undefined) {
     this.description = description;
     this.condition = condition;
-    this.timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    this.pollInterval = options.pollInterval ?? DEFAULT_POLL_INTERVAL;
-    const interval = this.pollInterval.toMilliseconds();
-    const timing = interval <= 0 || this.timeout.toMilliseconds() < interval
-      ? `pollInterval must be positive and at most timeout, received pollInterval ${interval} ms and timeout ${this.timeout.toMilliseconds()} ms`
+    // Durations from callers without types, or made of NaN or Infinity, cannot be used: reported, and replaced by the defaults.
+    const timeout = milliseconds(options?.timeout ?? DEFAULT_TIMEOUT);
+    const interval = milliseconds(options?.pollInterval ?? DEFAULT_POLL_INTERVAL);
+    const usable = Number.isFinite(timeout) && Number.isFinite(interval);
+    this.timeout = usable ? options?.timeout ?? DEFAULT_TIMEOUT : DEFAULT_TIMEOUT;
+    this.pollInterval = usable ? options?.pollInterval ?? DEFAULT_POLL_INTERVAL : DEFAULT_POLL_INTERVAL;
+    const timing = !usable || interval <= 0 || timeout < interval
+      ? `pollInterval must be a positive Duration and at most timeout, received pollInterval ${show(interval)} ms and timeout ${show(timeout)} ms`
       : undefined;
     // What the library writes for the condition must obey the rules user text does.
-    const text = [condition, description].map(t => t === undefined ? undefined : yamlProblem(t) ?? passableProblem(t)).find(p => p);
-    this.problem = argumentProblem ?? (text && `the condition's text ${show(condition ?? description)} cannot be written: ${text.replace(/^which /, 'it ')}`) ?? timing;
+    const text = condition === undefined ? undefined
+      : yamlProblem(condition) ? 'kubectl or podman kube play would refuse or misread it in YAML'
+        : passableProblem(condition)?.replace(/^which /, 'it ');
+    this.problem = argumentProblem ?? (text && `the condition ${show(condition)} cannot be written as it is: ${text}`) ?? timing;
   }
 
   /**
@@ -229,7 +234,18 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, '\'\\\'\'')}'`;
 }
 
+/** The milliseconds of a Duration, or NaN for anything that is not a usable one. */
+function milliseconds(duration: Duration): number {
+  try {
+    const ms = duration.toMilliseconds();
+    return typeof ms === 'number' ? ms : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 function posixNameProblem(name: string, what: string): string | undefined {
+  if (typeof name !== 'string') return `a ${what} name is a string, received ${show(name)}`;
   const bare = name.replace(/^\//, '');
   if (!bare || bare.includes('/') || bare === '.' || bare === '..' || bare.length > 255) {
     return `a ${what} name is "/" followed by 1 to 255 characters without "/", received ${show(name)}`;

@@ -206,6 +206,18 @@ class SidecarGroup {
   /** The pattern's synth-time check; the workload's own (every container together) runs too. */
   public checks(): PatternChecks {
     WorkloadChecks.of(this.workload);
-    return new PatternChecks(this.found, () => []);
+    return new PatternChecks(this.found, () => this.portMoved());
+  }
+
+  /**
+   * The sidecars were told the main container's first port when they were added: a port object
+   * changed since (ports are read at synth) would leave them calling the wrong one.
+   */
+  private portMoved(): Violation[] {
+    const now = this.main.ports[0]?.number;
+    if (this.port === undefined || now === this.port) return [];
+    return [violation('localhost-main-port', 'main.ports[0]',
+      `the main container ${show(this.main.name)} now declares port ${show(now)} first, but its sidecars were told ${this.port} (MAIN_PORT, MAIN_URL) when they were added`,
+      'leave the main container\'s first port as it was when the pattern was built, or build the pattern with the port it listens on')];
   }
 }

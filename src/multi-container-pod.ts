@@ -1,9 +1,9 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addPatternInitContainer } from './_containers';
+import { addContainer, addPatternInitContainer, renderedName } from './_containers';
 import { PropsCheck } from './_pattern';
-import { ContainerCountRequirement, Violation } from './_pod-rules';
+import { ContainerCountRequirement, show, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 
 /**
@@ -85,6 +85,9 @@ export abstract class MultiContainerPod extends kplus.Pod {
     return this;
   }
 
+  /** Whether a container is being added through `addChecked` (which then calls back `add`). */
+  private adding = false;
+
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -120,6 +123,43 @@ export abstract class MultiContainerPod extends kplus.Pod {
    */
   public findContainer(name: string): kplus.Container | undefined {
     return [...this.containers, ...this.initContainers].find(c => c.name === name);
+  }
+
+  /**
+   * Adds a container, as `kplus.Pod.addContainer` does; what cdk8s-plus would throw on while
+   * adding it (a port declared twice, `port` and `portNumber` both set) is left out and reported
+   * at synth with the construct path, with the Pod's other problems.
+   * @param cont the container's props
+   * @returns the container added
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    return this.addChecked(cont, 'containers', () => super.addContainer(cont));
+  }
+
+  /**
+   * Adds an init container, as `kplus.Pod.addInitContainer` does; a probe (which cdk8s-plus
+   * throws on, without a path) is left out and reported at synth, and `portNumber` becomes a
+   * plain port (cdk8s-plus would give it a TCP startup probe, which init containers cannot have).
+   * @param cont the init container's props
+   * @returns the init container added
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    return this.addChecked(cont, 'initContainers', () => super.addInitContainer(cont));
+  }
+
+  private addChecked(cont: kplus.ContainerProps, kind: 'containers' | 'initContainers', add: () => kplus.Container): kplus.Container {
+    if (this.adding) return add();
+    this.adding = true;
+    try {
+      const found: Violation[] = [];
+      const index = kind === 'containers' ? this.containers.length : this.initContainers.length;
+      const name = renderedName((cont as kplus.ContainerProps | undefined)?.name, kind, index);
+      const container = addContainer(this, cont, found, kind === 'containers' ? `addContainer(${show(name)})` : `addInitContainer(${show(name)})`, undefined, kind);
+      if (found.length) WorkloadChecks.of(this).addBuildViolations(found);
+      return container;
+    } finally {
+      this.adding = false;
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addPatternContainer, mountsVolume, withOverrides } from './_containers';
 import { PatternChecks, PropsCheck, WORKLOAD } from './_pattern';
-import { ContainerCountRequirement, dnsLabelProblem, missingVolume, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { ContainerCountRequirement, dnsLabelProblem, missingVolume, requiredProp, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 import { MultiContainerPod, MultiContainerPodOptions } from './multi-container-pod';
 import { PatternContainerProps } from './pattern-container';
@@ -312,7 +312,9 @@ class VolumeExchange {
     const named = props.name !== undefined ? props : withOverrides(props, { name: `container-${i}` });
     const container = addPatternContainer(this.scope, this.workload, named, this.found, 'containers', i);
     this.containers.push(container);
-    this.addMounts(container, props.sharedMounts ?? [], `containers[${i}].sharedMounts`);
+    const sharedMounts = props.sharedMounts === undefined || Array.isArray(props.sharedMounts) ? props.sharedMounts ?? []
+      : (this.found.push(requiredProp(`containers[${i}].sharedMounts`, props.sharedMounts, 'a list of shared mounts')), []);
+    this.addMounts(container, sharedMounts, `containers[${i}].sharedMounts`);
     return container;
   }
 

@@ -518,7 +518,7 @@ const DURATIONS: Case[] = [
   }, err('duration-valid', /ttlSecondsAfterFinished/, 'test/web')),
   c('a probe period of 1.5 s on a container added later through cdk8s-plus', chart => {
     sharedVolumePod(chart).addContainer({ name: 'later', image: IMAGE, readiness: kplus.Probe.fromCommand(['true'], { periodSeconds: Duration.millis(1500) }) });
-  }, err('duration-valid', /^spec\.containers\[2\]\.readiness/)),
+  }, err('duration-valid', /^spec\.containers\[2\]/)),
   c('IpcReadiness timeout 1.5 s, poll 0.5 s (not whole seconds, fine for the wrapper)', gated(IpcReadiness.file('/nonexistent', { timeout: Duration.millis(1500), pollInterval: Duration.millis(500) })), valid(undefined, 'gives-up')),
   c('IpcReadiness poll 1.5 s, gate NATIVE_SIDECAR (the probe period rounds up to whole seconds)', chart => ipcPod(chart, {
     readiness: IpcReadiness.posixMessageQueue('/q', { timeout: Duration.seconds(3), pollInterval: Duration.millis(1500) }),
@@ -704,14 +704,12 @@ const MUTATIONS: Case[] = [
     sidecarPod(chart, { main: { name: 'web', image: 'web:1', ports: [port] } });
     (port as Json).number = 0;
   }, oneOf(err('port-range', 'spec.containers[0].ports[0].containerPort'), valid(docs => expect(containerNamed(docs, 'web').ports).toEqual([{ containerPort: 8080 }])))),
-  c('a port object changed after construction: the sidecars are told the port the main container declares', chart => {
+  c('a port object changed after construction: reported, since the sidecars were told the port', chart => {
     const port = { number: 8080 };
     sidecarPod(chart, { main: { name: 'web', image: 'web:1', ports: [port] } });
     (port as Json).number = 9090;
-  }, valid(docs => {
-    const declared = containerNamed(docs, 'web').ports[0].containerPort;
-    expect(containerNamed(docs, 'fetcher').env).toContainEqual({ name: 'MAIN_PORT', value: String(declared) });
-  })),
+  // The sidecars were given MAIN_PORT when they were added: the change is reported, not half-applied.
+  }, err('localhost-main-port', 'main.ports[0]')),
   c('an environment object changed after construction: the new variable is checked', chart => {
     const envVariables: Record<string, kplus.EnvValue> = {};
     sharedVolumePod(chart, { containers: [writer({ envVariables }), reader()] });
@@ -773,9 +771,14 @@ const MUTATIONS: Case[] = [
 ];
 
 const INIT_CONTAINERS: Case[] = [
-  c('an init container with portNumber, added later through cdk8s-plus', chart => {
+  c('an init container with portNumber, added later through the Pod form', chart => {
     sharedVolumePod(chart).addInitContainer({ name: 'setup', image: IMAGE, portNumber: 8080 });
-  }, err('init-container-probes', 'spec.initContainers[0].startupProbe')),
+  // The Pod form takes it as the pattern's own init containers: a plain port, no default startup probe.
+  }, valid(docs => {
+    const setup = docs[0].spec.initContainers[0];
+    expect(setup.ports).toEqual([{ containerPort: 8080 }]);
+    expect(setup.startupProbe).toBeUndefined();
+  })),
   c('an init container with portNumber, added to a Deployment after a first synth', chart => {
     const web = deployment(chart);
     new SharedVolumes(chart, 'files', { workload: web, containers: [writer(), reader()] });
@@ -784,7 +787,7 @@ const INIT_CONTAINERS: Case[] = [
   }, err('init-container-probes', 'spec.template.spec.initContainers[0].startupProbe', 'test/web')),
   c('an init container with a readiness probe, added later through cdk8s-plus', chart => {
     sharedVolumePod(chart).addInitContainer({ name: 'setup', image: IMAGE, readiness: kplus.Probe.fromCommand(['true']) });
-  }, err('init-container-probes', /^(spec\.)?initContainers\[0\]\.(readiness|readinessProbe)$/)),
+  }, err('init-container-probes', 'addInitContainer("setup").readiness')),
   c('an init container with a startup probe in the props', chart => sharedVolumePod(chart, { initContainers: [{ name: 'setup', image: IMAGE, startup: kplus.Probe.fromCommand(['true']) }] }),
     err('init-container-probes', 'initContainers[0].startup')),
   c('an init container with ports, one of them an app container\'s (they never run together)', chart => {
@@ -878,7 +881,7 @@ const JS_CALLERS: Case[] = [
   c('SharedVolumePod with volumes a string', chart => sharedVolumePod(chart, { volumes: 'html' as Json }), err('required-prop', /^volumes/)),
   c('SharedVolumePod with a volume without a name', chart => sharedVolumePod(chart, { volumes: [{} as Json] }), err('volume-name-dns-label', 'volumes[0].name')),
   c('SharedVolumePod with a sizeLimit string', chart => sharedVolumePod(chart, { volumes: [{ name: 'data', sizeLimit: '64Mi' as Json }] }), err('size-limit-valid', /^volumes\[0\]\.sizeLimit/)),
-  c('SharedVolumePod with a container name that is a number', chart => sharedVolumePod(chart, { containers: [writer({ name: 42 }), reader()] }), err('container-name-dns-label', 'spec.containers[0].name')),
+  c('SharedVolumePod with a container name that is a number', chart => sharedVolumePod(chart, { containers: [writer({ name: 42 }), reader()] }), err('required-prop', 'containers[0].name')),
   c('SharedVolumePod with a command string', chart => sharedVolumePod(chart, { containers: [writer({ command: 'date > /data/now' }), reader()] }), err('required-prop', /command/)),
   c('SharedVolumePod with args a string', chart => sharedVolumePod(chart, { containers: [writer({ args: 'x' }), reader()] }), err('required-prop', /args/)),
   c('SharedVolumePod with envVariables a string', chart => sharedVolumePod(chart, { containers: [writer({ envVariables: 'X=1' }), reader()] }), err('required-prop', /env/)),
@@ -902,7 +905,7 @@ const JS_CALLERS: Case[] = [
   c('LocalhostSidecarPod with main a string', chart => sidecarPod(chart, { main: 'nginx' as Json }), required(/^main/)),
   c('LocalhostSidecarPod with props undefined', chart => new LocalhostSidecarPod(chart, 'pod', undefined as Json), required(/^(props|main|sidecars)$/)),
   c('LocalhostSidecarPod with ports an object', withMain({ portNumber: undefined, ports: { number: 8080 } }), err('required-prop', /ports/)),
-  c('LocalhostSidecarPod with portNumber a string', withMain({ portNumber: '8080' }), err('port-range', /^spec\.containers\[0\]\.ports\[0\]\.containerPort$/)),
+  c('LocalhostSidecarPod with portNumber a string', withMain({ portNumber: '8080' }), err('required-prop', 'main.portNumber')),
   c('IpcReadiness.posixMessageQueue with no name', chart => ipcPod(chart, { readiness: IpcReadiness.posixMessageQueue(undefined as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
   c('IpcReadiness.file with a path that is a number', chart => ipcPod(chart, { readiness: IpcReadiness.file(42 as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
   c('IpcReadiness.command with no condition', chart => ipcPod(chart, { readiness: IpcReadiness.command(undefined as Json) }), err(/^(ipc-readiness-valid|required-prop)$/, 'readiness')),
@@ -976,46 +979,7 @@ const GROUPS: Record<string, Case[]> = {
  * its fix lands (then `test.failing` fails: take the case out of this list). The report that
  * came with this file lists each with a minimal repro.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  'scratch volume name of 64 characters': 'cdk8s-plus cuts it to 63 characters silently; shared volume names are checked, scratch ones not',
-  'ephemeral storage limit of 1.5 MiB': 'cdk8s-plus writes ephemeral storage in whole GiB and throws while serializing',
-  'ephemeral storage limit of 512 MiB': 'same: 512 MiB is not whole GiB',
-  'IpcReadiness timeout NaN': 'the factory throws cdk8s\'s Duration error (no construct path)',
-  'IpcReadiness timeout Infinity': 'same',
-  'IpcReadiness pollInterval NaN': 'same',
-  'IpcReadiness pollInterval Infinity': 'same',
-  'IpcReadiness timeout NaN, gate NATIVE_SIDECAR': 'same',
-  'CronJob activeDeadline of 1.5 s': 'duration-valid reads a Job\'s activeDeadline, not a CronJob\'s (jobProperties): cdk8s-plus throws while serializing',
-  'CronJob ttlAfterFinished of 1.5 s': 'same',
-  'a probe period of 1.5 s on a container added later through cdk8s-plus': 'probe durations are checked on pattern containers only: cdk8s-plus throws while serializing',
-  'U+2028 in a queue name (the consumer waits)': 'reported, but the message quotes the description with a raw U+2028 (and reads "it kubectl or podman")',
-  'U+2028 in a queue name (PRODUCER_POST_START: the wait is the producer\'s postStart hook)': 'same',
-  'U+2028 in a queue name (NATIVE_SIDECAR: the wait is the producer\'s startup probe)': 'same',
-  'U+2028 in a file path to wait for': 'same',
-  'U+2028 in the probe of a container added later through cdk8s-plus': 'probe strings are checked on pattern containers only: YAML kubectl and podman misread',
-  'two containers sharing one volumeMounts array keep their own mounts': 'cdk8s-plus keeps the props array; container.mount() for sharedMounts pushes into it, so both containers get both mounts',
-  'a port object changed after construction: the sidecars are told the port the main container declares': 'MAIN_PORT/MAIN_URL are computed at construction, the port is read at synth',
-  'an init container with a readiness probe, added later through cdk8s-plus': 'cdk8s-plus throws at addInitContainer, without a path',
-  'a Deployment whose only container is a native sidecar': 'native sidecars count as app containers for container-count; cdk8s-plus throws "PodSpec must have at least 1 container" while serializing',
-  'SharedVolumePod with a container without an image': 'TypeError in kubernetesPullPolicy before the image check',
-  'SharedVolumePod with an image that is a number': 'same',
-  'SharedVolumePod with sharedMounts a string': 'TypeError: mounts.forEach is not a function',
-  'SharedVolumePod with a sizeLimit string': 'TypeError: size.toMebibytes is not a function',
-  'SharedVolumePod with a container name that is a number': 'synthesizes name: 42 (the schema refuses it)',
-  'SharedVolumePod with a command string': 'synthesizes command: "date > /data/now" (a string, which the schema refuses)',
-  'SharedVolumePod with args a string': 'same, for args',
-  'SharedVolumePod with envVariables a string': 'reported as env-name-valid on variables "0", "1", "2" (its characters)',
-  'SharedVolumePod with a terminationGracePeriod number': 'TypeError: duration.toSeconds is not a function, thrown by the duration-valid check during validation',
-  'IpcProducerConsumerPod with an unknown startupGate': 'synthesizes with no ordering at all, silently',
-  'IpcProducerConsumerPod with shmSize a number': 'TypeError: size.toMebibytes is not a function',
-  'IpcReadiness with a timeout that is a number': 'TypeError: this.timeout.toMilliseconds is not a function',
-  'LocalhostSidecarPod with ports an object': 'TypeError: object is not iterable',
-  'U+2028 in a working directory': 'yaml-safe-strings reads command, args, env, probe and hook commands only: YAML kubectl and podman misread',
-  'U+2028 in an HTTP probe path': 'same, for an httpGet path',
-  'U+2028 in a Pod annotation': 'same, for metadata annotations',
-  'IpcReadiness.posixMessageQueue with no name': 'TypeError in the factory (name.replace)',
-  'IpcReadiness.file with a path that is a number': 'TypeError in the factory (text.replace)',
-};
+const KNOWN_BUGS: Record<string, string> = {};
 
 describe.each(Object.entries(GROUPS))('%s', (_group, cases) => {
   for (const x of cases) {

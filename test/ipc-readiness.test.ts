@@ -38,7 +38,7 @@ describe('IpcReadiness conditions', () => {
   test('rejects a relative file path, an empty command and a poll interval above the timeout', () => {
     expect(IpcReadiness.file('ready').problem).toContain('the path must be absolute');
     expect(IpcReadiness.command(' ').problem).toBe('the condition is empty, received " "');
-    expect(IpcReadiness.file('/x', { timeout: Duration.seconds(1), pollInterval: Duration.seconds(2) }).problem).toContain('pollInterval must be positive and at most timeout');
+    expect(IpcReadiness.file('/x', { timeout: Duration.seconds(1), pollInterval: Duration.seconds(2) }).problem).toBe('pollInterval must be a positive Duration and at most timeout, received pollInterval 2000 ms and timeout 1000 ms');
   });
 
   test('rejects names and conditions that cannot be written as they are (YAML, NUL)', () => {

@@ -138,12 +138,23 @@ describe('native sidecars', () => {
       + 'fix: for a native sidecar (an init container with restartPolicy "Always", Kubernetes >= 1.29) set `nativeSidecar: true`; otherwise remove it (rule native-sidecar-restart-policy)');
   });
 
-  test('fails on an init container added later with portNumber: cdk8s-plus gives it a startup probe', () => {
+  test('fails on an init container added later through cdk8s-plus with portNumber: cdk8s-plus gives it a startup probe', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web');
+    new SharedVolumes(chart, 'content', { workload: deployment, containers: [app, { ...configWriter, nativeSidecar: undefined, startup: undefined }] });
+    deployment.addInitContainer({ name: 'migrate', image: 'migrate:1', portNumber: 8080 });
+    expect(synthError(chart)).toContain('[test/web] spec.template.spec.initContainers[0].startupProbe: init container "migrate" declares portNumber 8080, '
+      + 'for which cdk8s-plus adds a TCP startup probe; an init container takes no probes unless it is a native sidecar. '
+      + 'fix: declare the port as ports: [{ number: 8080 }] instead of portNumber, or make it a native sidecar (rule init-container-probes)');
+  });
+
+  test('a pattern Pod\'s addInitContainer takes portNumber as a plain port, without the probe init containers cannot have', () => {
     const chart = Testing.chart();
     const pod = new SharedVolumePod(chart, 'pod', { containers: [app, { ...configWriter, nativeSidecar: undefined, startup: undefined }] });
     pod.addInitContainer({ name: 'migrate', image: 'migrate:1', portNumber: 8080 });
-    expect(synthError(chart)).toContain('[test/pod] spec.initContainers[0].startupProbe: init container "migrate" declares portNumber 8080, for which cdk8s-plus adds a TCP startup probe; '
-      + 'an init container takes no probes unless it is a native sidecar. fix: declare the port as ports: [{ number: 8080 }] instead of portNumber, or make it a native sidecar (rule init-container-probes)');
+    const init = podSpec(synthKind(chart, 'Pod')).initContainers[0];
+    expect(init).toMatchObject({ name: 'migrate', ports: [{ containerPort: 8080 }] });
+    expect(init.startupProbe).toBeUndefined();
   });
 });
 

@@ -36,8 +36,8 @@ function run(code: string, chart: cdk8s.Chart): cdk8s.App {
   return chart.node.scope as cdk8s.App;
 }
 
-test('the README shows one workload example per pattern, one composition, the Pod forms and a native sidecar', () => {
-  expect(snippets).toHaveLength(6);
+test('the README shows one workload example per pattern, one composition, the Pod forms, a native sidecar and a plain helper', () => {
+  expect(snippets).toHaveLength(7);
   expect(snippets[0]).toContain('new SharedVolumes(');
   expect(snippets[0]).toContain('new kplus.Deployment(');
   expect(snippets[1]).toContain('new IpcProducerConsumer(');
@@ -45,6 +45,7 @@ test('the README shows one workload example per pattern, one composition, the Po
   expect(snippets[3]).toMatch(/new LocalhostSidecars\([\s\S]*new SharedVolumes\(/);
   expect(snippets[4]).toContain('new SharedVolumePod(');
   expect(snippets[5]).toContain('nativeSidecar: true');
+  expect(snippets[6]).toContain('new HelperContainer(');
 });
 
 test.each(snippets.map((s, i) => [i, s]))('README snippet %i synthesizes workloads of two containers or more', (_i, snippet) => {

@@ -225,7 +225,7 @@ export function containerModel(options: ContainerOptions = {}): fc.Arbitrary<Con
 export const common: fc.Arbitrary<CommonModel> = fc.record({
   // Init containers with ports (plain ports: no startup probe) and now and then a probe (init-container-probes).
   initContainers: maybe(fc.array(containerModel({ portWeights: [4, 1], probeWeights: [12, 1] }), { minLength: 1, maxLength: 2 }), 3, 1),
-  addedLater: maybe(containerModel({ throwingPorts: false }), 5, 1),
+  addedLater: maybe(containerModel({ throwingPorts: true }), 5, 1),
 }).map(compact);
 
 // ---------------------------------------------------------------------------------------------

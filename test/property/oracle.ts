@@ -398,11 +398,14 @@ function initContainers(m: CommonModel, out: Expectation[], extraMounts: OMount[
     libraryContainer(c, { kind: 'initContainers', index: i, field: `initContainers[${i}]` }, `init-${i}`, out, extraMounts));
 }
 
-/** A container added with `pod.addContainer`: cdk8s-plus's own, the library does not see its props. */
-function addedLater(m: CommonModel): OContainer[] {
+/**
+ * A container added later with `pod.addContainer`: the pattern Pod's `addContainer` takes it as the
+ * library's own (ports de-duplicated and reported, messages at `addContainer("<name>")`), at the
+ * index after the pattern's `index` containers; cdk8s-plus names an unnamed container "main".
+ */
+function addedLater(m: CommonModel, out: Expectation[], index: number): OContainer[] {
   const c = m.addedLater;
-  // cdk8s-plus names an unnamed container "main".
-  return c ? [{ name: c.name ?? 'main', image: c.image, command: c.command ?? [], args: c.args ?? [], ports: kplusPorts(c), mounts: ownMounts(c) }] : [];
+  return c ? [libraryContainer(c, { kind: 'containers', index, field: `addContainer(${q(c.name ?? 'main')})` }, 'main', out)] : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +459,11 @@ export function expectSharedVolumePod(m: SharedVolumePodModel): SharedVolumePodP
     mounts.push(rendered);
     return libraryContainer(c, { kind: 'containers', index: i, field: `containers[${i}]` }, `container-${i}`, out, shared);
   });
-  const pod: OPod = { containers: [...containers, ...addedLater(m)], initContainers: initContainers(m, out), podVolumes: kept.map(k => k.volume) };
+  const pod: OPod = {
+    containers: [...containers, ...addedLater(m, out, containers.length)],
+    initContainers: initContainers(m, out),
+    podVolumes: kept.map(k => k.volume),
+  };
 
   if (pod.containers.length < 2) out.push({ rule: 'container-count', field: 'spec.containers', mentions: `received ${pod.containers.length}` });
   // A shared volume is shared when two different containers mount it.
@@ -532,7 +539,7 @@ export function expectIpcProducerConsumerPod(m: IpcProducerConsumerPodModel): Ip
     consumer = { ...consumer, command: ['/bin/sh', '-c', WAIT_SCRIPT, 'wait-for-producer', 'condition', 'tries', 'seconds', 'message', ...consumer.command, ...consumer.args], args: [] };
   }
   const pod: OPod = {
-    containers: [producer, consumer, ...addedLater(m)],
+    containers: [producer, consumer, ...addedLater(m, out, 2)],
     initContainers: initContainers(m, out, shmMounts),
     podVolumes: [],
   };
@@ -552,7 +559,7 @@ export function expectLocalhostSidecarPod(m: LocalhostSidecarPodModel): { expect
     containers: [
       main,
       ...m.sidecars.map((s, i) => libraryContainer(s, { kind: 'containers', index: i + 1, field: `sidecars[${i}]` }, `sidecar-${i}`, out)),
-      ...addedLater(m),
+      ...addedLater(m, out, m.sidecars.length + 1),
     ],
     initContainers: initContainers(m, out),
     podVolumes: [],

@@ -285,6 +285,24 @@ export const RULE_EXAMPLES: RuleExample[] = [
     build: chart => new LocalhostSidecarPod(chart, 'pod', { main: { name: 'web', image: NGINX, portNumber: 80 }, sidecars: [] }),
   },
   {
+    rule: 'container-count',
+    variant: 'only native sidecars',
+    path: 'app/pod',
+    field: 'spec.template.spec.containers',
+    received: 'received 0 (and 2 native sidecars, which do not count)',
+    allowed: 'needs at least 1 app container',
+    build: chart => {
+      const web = new kplus.Deployment(chart, 'pod');
+      new SharedVolumes(chart, 'files', {
+        workload: web,
+        containers: [
+          { name: 'writer', image: BUSYBOX, nativeSidecar: true, longRunning: true, sharedMounts: [{ path: '/out' }] },
+          { name: 'reader', image: BUSYBOX, nativeSidecar: true, longRunning: true, sharedMounts: [{ path: '/in' }] },
+        ],
+      });
+    },
+  },
+  {
     rule: 'shared-volume-shared',
     path: 'app/pod',
     field: 'volumes[0] (volume "shared-data")',
@@ -352,6 +370,19 @@ export const RULE_EXAMPLES: RuleExample[] = [
     received: '"web" declares no port',
     allowed: 'no localhost address to reach it on',
     build: chart => new LocalhostSidecarPod(chart, 'pod', { main: { name: 'web', image: NGINX }, sidecars: [{ name: 'fetcher', image: BUSYBOX }] }),
+  },
+  {
+    rule: 'localhost-main-port',
+    variant: 'a port changed after the sidecars were added',
+    path: 'app/pod',
+    field: 'main.ports[0]',
+    received: 'now declares port 9090 first, but its sidecars were told 8080',
+    allowed: 'MAIN_PORT, MAIN_URL',
+    build: chart => {
+      const port = { number: 8080 };
+      new LocalhostSidecarPod(chart, 'pod', { main: { name: 'web', image: NGINX, ports: [port] }, sidecars: [{ name: 'fetcher', image: BUSYBOX }] });
+      port.number = 9090;
+    },
   },
   {
     rule: 'workload-restart-policy',

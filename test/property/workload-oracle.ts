@@ -218,8 +218,15 @@ function patternContainer(r: Replay, n: number, c: ContainerModel & { readonly p
   (c.scratchMounts ?? []).forEach((s, j) => {
     const usable = !s.sizeLimit || isUsableSize(s.sizeLimit);
     if (!usable) r.expect(path, 'size-limit-valid', `${where}.scratchMounts[${j}].sizeLimit`);
+    // A name the user gave is checked as given (and the mount left out); a derived one is
+    // `<container>-scratch-<j>`, the container's name cut to fit 63 characters.
+    if (s.volume !== undefined && !isDnsLabel(s.volume)) {
+      r.expect(path, 'volume-name-dns-label', `${where}.scratchMounts[${j}].volume`, [q(s.volume)]);
+      return;
+    }
+    const suffix = `-scratch-${j}`;
     const volume: Vol = {
-      name: kplusVolumeName(s.volume ?? `${name}-scratch-${j}`),
+      name: s.volume ?? `${name.slice(0, 63 - suffix.length)}${suffix}`,
       medium: s.medium,
       sizeLimit: s.sizeLimit && usable ? `${mebibytesOf(s.sizeLimit)}Mi` : undefined,
     };
@@ -297,8 +304,6 @@ interface IpcPattern {
   readonly consumerWaits: boolean;
   readonly shm?: Vol;
   consumers: number;
-  /** Names of consumers added with addConsumer that have scratch mounts (K17). */
-  readonly scratchNames: Set<string>;
 }
 
 function ipc(r: Replay, n: number, step: Extract<StepModel, { op: 'IpcProducerConsumer' }>): IpcPattern {
@@ -343,7 +348,7 @@ function ipc(r: Replay, n: number, step: Extract<StepModel, { op: 'IpcProducerCo
       check(r.init, 'initContainers');
     });
   }
-  const pattern: IpcPattern = { n, consumerWaits, shm, consumers: 0, scratchNames: new Set() };
+  const pattern: IpcPattern = { n, consumerWaits, shm, consumers: 0 };
   consumer(r, pattern, step.consumer, 'consumer');
   return pattern;
 }
@@ -352,10 +357,6 @@ function consumer(r: Replay, p: IpcPattern, c: ContainerModel, field?: string): 
   const k = p.consumers++;
   const name = c.name ?? (k === 0 ? 'consumer' : `consumer-${k}`);
   const where = field ?? `addConsumer(${q(name)})`;
-  if (field === undefined && c.scratchMounts?.length) {
-    if (p.scratchNames.has(name)) r.bugs.add('K17 two addConsumer calls with one name and scratch mounts: the construct throws (one construct id)');
-    p.scratchNames.add(name);
-  }
   let model: ContainerModel = { ...c, name };
   let waitsThenRuns: string[] | undefined;
   if (p.consumerWaits) {
@@ -416,6 +417,8 @@ function podRules(r: Replay): void {
     if (names.has(volume.name)) at('volume-name-unique', volumeField, q(volume.name));
     names.add(volume.name);
   }
+  // A pod spec needs an app container: native sidecars do not count.
+  if (r.app.length === 0) at('container-count', `${spec}.containers`, 'at least 1 app container');
   const containerNames = new Set<string>();
   // App containers and native sidecars run together: one network namespace, one node's host ports.
   const podPorts = new Set<string>();
@@ -539,15 +542,8 @@ export function expectWorkload(m: WorkloadModel): WorkloadPrediction {
  * regressions.test.ts: the properties skip exactly these inputs until it is fixed (run with
  * FC_INCLUDE_KNOWN_BUGS=K15 to see its shrunk counterexample). Remove an entry with its fix.
  */
-function knownBugsOf(m: WorkloadModel, r: Replay): string[] {
-  const bugs: string[] = [...r.bugs];
-  // K15: cdk8s-plus gives an init container a TCP startup probe only for a truthy portNumber; for 0 it gives none (and drops the port).
-  if (m.steps.some(s => s.op === 'addInitContainer' && s.container.portNumber !== undefined && !s.container.portNumber)) {
-    bugs.push('K15 init-container-probes reported for an init container with portNumber 0, which gets no probe');
-  }
-  // K16: no app container (every container a native sidecar): cdk8s-plus throws mid-synth, without a path.
-  if (r.app.length === 0) bugs.push('K16 a workload whose containers are all native sidecars passes validation, then synth throws');
-  return bugs;
+function knownBugsOf(_m: WorkloadModel, r: Replay): string[] {
+  return [...r.bugs];
 }
 
 // ---------------------------------------------------------------------------------------------
