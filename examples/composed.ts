@@ -50,7 +50,8 @@ export class ComposedChart extends Chart {
         resources: SMALL,
         command: ['/bin/sh', '-c'],
         // Stands for a content puller: writes the page to a temporary name and renames it, so
-        // nginx never serves half a page.
+        // nginx never serves half a page; `hostname` is the Pod's name, so a page says which
+        // replica's puller wrote it.
         args: ['while true; do echo "pulled at $(date) by $(hostname)" > /html/.index.html && mv /html/.index.html /html/index.html; sleep 5; done'],
         sharedMounts: [{ path: '/html' }],
       }],
