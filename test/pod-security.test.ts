@@ -287,6 +287,16 @@ const EXAMPLE_LEVELS: Record<string, { readonly level: PodSecurityLevel; readonl
   'mc2-unordered': { level: 'restricted' },
   'shm-ipc': { level: 'restricted' },
   'localhost-sidecar': { level: 'baseline', reason: 'stock nginx runs as root: ensureNonRoot: false on it and on the Pod' },
+  'mc1-deployment': { level: 'baseline', reason: 'stock nginx runs as root (binds port 80, writes /var/cache/nginx): ensureNonRoot: false on it and on the pod template' },
+  'writer-reader-job': { level: 'restricted' },
+  'localhost-daemonset': { level: 'baseline', reason: 'stock nginx runs as root: ensureNonRoot: false on it and on the pod template' },
+  'composed': { level: 'baseline', reason: 'stock nginx (the web container) runs as root: ensureNonRoot: false on it and on the pod template' },
+  'startup-order': { level: 'restricted' },
+  'startup-order-compat': { level: 'restricted' },
+  'job-log-shipper': { level: 'restricted' },
+  'job-log-shipper-compat': { level: 'restricted' },
+  'localhost-client': { level: 'baseline', reason: 'stock nginx runs as root: ensureNonRoot: false on it and on the Pod' },
+  'localhost-client-compat': { level: 'baseline', reason: 'stock nginx runs as root: ensureNonRoot: false on it and on the Pod' },
 };
 
 describe('every example', () => {

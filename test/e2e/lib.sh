@@ -73,10 +73,12 @@ wait_exited() {
   done
 }
 
-# Names of the pod's containers, volumes (name and kind) and the pod, from the YAML.
+# Names of the pod's containers, volumes (name and kind) and the pods podman makes (one per
+# replica of a Deployment: NAME-pod-0, NAME-pod-1, ...), from the YAML.
 pod_containers() { node "$E2E_DIR/manifest.mjs" info "$1" | awk '$1 == "container" { print $2 }'; }
-pod_volumes() { node "$E2E_DIR/manifest.mjs" info "$1" | awk '$1 == "volume" { print $2, $3 }'; }
+pod_volumes() { node "$E2E_DIR/manifest.mjs" info "$1" | awk '$1 == "volume" { print $2, $3 }' | sort -u; }
 pod_name() { node "$E2E_DIR/manifest.mjs" info "$1" | awk '$1 == "pod" { print $2; exit }'; }
+pod_names() { node "$E2E_DIR/manifest.mjs" info "$1" | awk '$1 == "pod" { print $2 }'; }
 
 # Prints the logs of every container of a pod (called when one of its assertions failed).
 dump_logs() {
@@ -123,14 +125,18 @@ make_volumes() {
   done < <(pod_volumes "$file")
 }
 
-# play LABEL YAML VARIANT: rewrites the YAML's images (VARIANT "" or slow-producer), checks the
-# kubelet rules podman skips, prepares fresh volumes and plays the pod. Sets POD and PODFILE.
+# play LABEL YAML VARIANT: replaces a Job, CronJob, DaemonSet or StatefulSet by the Pod its
+# controller would create (podman plays only Pods and Deployments), rewrites the YAML's images
+# (VARIANT "" or slow-producer), checks the kubelet rules podman skips, prepares fresh volumes and
+# plays it. Sets PODFILE, PODS (every pod podman makes: one per replica of a Deployment) and POD
+# (the first of them).
 play() {
-  local label=$1 src=$2 variant=$3 map
+  local label=$1 src=$2 variant=$3 map p notes
   E2E_CASE=$label
   E2E_CASE_FAILED=0
   E2E_CASE_T0=$SECONDS
   POD=""
+  PODS=()
   PODFILE="$E2E_WORK/${label//[^A-Za-z0-9_.-]/_}.yaml"
   map="$PODFILE.images"
   if [ ! -f "$src" ]; then
@@ -138,14 +144,19 @@ play() {
     return 1
   fi
   write_image_map "$variant" "$map"
-  if ! node "$E2E_DIR/manifest.mjs" rewrite "$src" "$PODFILE" "$map" 2>"$PODFILE.err"; then
+  if ! notes=$(node "$E2E_DIR/manifest.mjs" as-pods "$src" "$PODFILE.pods" 2>"$PODFILE.err" &&
+    node "$E2E_DIR/manifest.mjs" rewrite "$PODFILE.pods" "$PODFILE" "$map" 2>"$PODFILE.err"); then
     fail "$label: $(cat "$PODFILE.err")"
     return 1
   fi
-  POD=$(pod_name "$PODFILE")
-  E2E_PODS+=("$POD|$PODFILE")
+  [ -z "$notes" ] || echo "$notes"
+  mapfile -t PODS < <(pod_names "$PODFILE")
+  POD=${PODS[0]}
+  for p in "${PODS[@]}"; do
+    E2E_PODS+=("$p|$PODFILE")
+    teardown_pod "$p" "$PODFILE" quiet
+  done
   counted node "$E2E_DIR/manifest.mjs" policy "$PODFILE"
-  teardown_pod "$POD" "$PODFILE" quiet
   if ! make_volumes "$PODFILE"; then
     fail "$label: could not prepare the pod's volumes"
     return 1
@@ -159,7 +170,10 @@ play() {
     fail "$label: podman kube play failed: $why"
     return 1
   fi
-  info "$label: playing pod $POD ($(pod_containers "$PODFILE" | paste -sd, -))${variant:+ with the $variant stand-in}"
+  info "$label: playing pod${PODS[1]:+s} ${PODS[*]} ($(pod_containers "$PODFILE" | paste -sd, -))${variant:+ with the $variant stand-in}"
+  for p in "${PODS[@]}"; do
+    podman pod exists "$p" || fail "$label: podman kube play made no pod $p (pods: $(podman pod ps --format '{{.Name}}' | paste -sd' ' -))"
+  done
 }
 
 # Tears a pod down and removes its volumes; checks nothing is left unless "quiet".
@@ -180,13 +194,17 @@ teardown_pod() {
   fi
 }
 
-# Ends the current case: logs on failure, teardown always.
+# Ends the current case: logs on failure, teardown always (every pod of the play).
 finish() {
   [ -n "${POD:-}" ] || return 0
-  if [ "$E2E_CASE_FAILED" = 1 ]; then dump_logs "$POD" "$PODFILE"; fi
-  teardown_pod "$POD" "$PODFILE"
-  info "$E2E_CASE: done in $((SECONDS - E2E_CASE_T0)) s (pod torn down, volumes removed)"
+  local p
+  for p in "${PODS[@]}"; do
+    if [ "$E2E_CASE_FAILED" = 1 ]; then dump_logs "$p" "$PODFILE"; fi
+  done
+  for p in "${PODS[@]}"; do teardown_pod "$p" "$PODFILE"; done
+  info "$E2E_CASE: done in $((SECONDS - E2E_CASE_T0)) s (pod${PODS[1]:+s} torn down, volumes removed)"
   POD=""
+  PODS=()
 }
 
 # Trap: whatever happened, no pod, container or volume of ours stays behind.

@@ -1,11 +1,22 @@
 // YAML side of the e2e suite (node test/e2e/manifest.mjs COMMAND ...), used by run.sh.
 //
+//   as-pods IN OUT       copy IN to OUT, replacing each object of a kind podman 4.3.1 cannot play (Job,
+//                        CronJob, DaemonSet, StatefulSet) by the Pod its controller would create: its pod
+//                        template (spec.template, spec.jobTemplate.spec.template) as a Pod named like
+//                        the object, with the template's labels and annotations (plus the job-name labels
+//                        a Job controller adds); nothing else changed (proved after writing). Pods and
+//                        Deployments are copied as they are. Prints a "note" line per object replaced.
 //   rewrite IN OUT MAP   copy IN to OUT, changing ONLY `image` (through MAP, lines "upstream|stand-in",
-//                        first match wins) and `imagePullPolicy` (to Never) of every container;
-//                        then proves that nothing else changed.
-//   info FILE            shell-friendly lines: "pod NAME RESTARTPOLICY", "volume NAME KIND",
-//                        "container NAME IMAGE", "init NAME IMAGE"
+//                        first match wins) and `imagePullPolicy` (to Never) of every container, and, in a
+//                        Deployment of more than one replica only, dropping the containers' `ports` that
+//                        have no hostPort (podman 4.3.1 publishes every containerPort on the host, so the
+//                        second replica fails with "address already in use"; see README.md); then proves
+//                        that nothing else changed. Prints a "note" line per port dropped.
+//   info FILE            shell-friendly lines: "pod NAME RESTARTPOLICY" (one per Pod podman makes: a
+//                        Deployment's replicas are NAME-pod-0, NAME-pod-1, ...), then once per object
+//                        "volume NAME KIND", "container NAME IMAGE", "init NAME IMAGE"
 //   command FILE CTR     the container's command and args, joined by spaces
+//   replicas FILE        spec.replicas of the file's Deployment (1 when unset)
 //   policy FILE          what a kubelet would check and podman does not (runAsNonRoot against the
 //                        image's user), plus notes on other things podman ignores
 //   runtime FILE         after `podman kube play`: did podman apply the securityContext and limits
@@ -60,16 +71,75 @@ function containersOf(spec) {
   ];
 }
 
-function pods(file) {
+/** The names podman gives the Pods of an object: a Pod's own; NAME-pod-0, NAME-pod-1, ... for a Deployment's replicas. */
+function podNames(obj) {
+  if (obj.kind !== 'Deployment') return [obj.metadata?.name];
+  const replicas = obj.spec?.replicas ?? 1;
+  return Array.from({ length: replicas }, (_, i) => `${obj.metadata.name}-pod-${i}`);
+}
+
+/**
+ * The Pods podman makes from a file, one entry per Pod (`replica` 0, 1, ... of its object).
+ * With `oncePerObject`, only the first Pod of each object (the replicas share one spec).
+ */
+function pods(file, oncePerObject = false) {
   const out = [];
   for (const doc of loadDocs(file)) {
     const obj = doc.toJS();
     for (const p of podSpecPaths(obj)) {
-      const meta = p.length === 1 ? obj.metadata : get(obj, [...p.slice(0, -1), 'metadata']) ?? obj.metadata;
-      out.push({ name: obj.metadata?.name ?? meta?.name, kind: obj.kind, spec: get(obj, p) });
+      const names = podNames(obj);
+      (oncePerObject ? names.slice(0, 1) : names).forEach((name, replica) => out.push({ name, replica, kind: obj.kind, spec: get(obj, p) }));
     }
   }
   return out;
+}
+
+/** Kinds podman 4.3.1 does not play ("Supported kinds are Pods, Deployments and PersistentVolumeClaims"). */
+const CONTROLLER_KINDS = ['Job', 'CronJob', 'DaemonSet', 'StatefulSet'];
+
+/** The pod template of a controller kind, and where it is. */
+function templateOf(obj) {
+  const path = obj.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+  return { path: path.join('.'), template: get(obj, path) };
+}
+
+/** The Pod a controller would create from its template (as far as podman is concerned). */
+function podFromTemplate(obj) {
+  const { template } = templateOf(obj);
+  const labels = { ...template.metadata?.labels ?? {} };
+  // The labels a Job controller puts on its Pods whose values are known before it runs (not controller-uid).
+  if (obj.kind === 'Job') Object.assign(labels, { 'batch.kubernetes.io/job-name': obj.metadata.name, 'job-name': obj.metadata.name });
+  const metadata = { name: obj.metadata.name, labels };
+  if (template.metadata?.annotations) metadata.annotations = template.metadata.annotations;
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: template.spec };
+}
+
+function asPods(inFile, outFile) {
+  const objects = loadDocs(inFile).map((d) => d.toJS());
+  if (!objects.some((obj) => CONTROLLER_KINDS.includes(obj?.kind))) {
+    // Nothing to replace: the file as it is, byte for byte.
+    writeFileSync(outFile, readFileSync(inFile));
+    return;
+  }
+  const out = objects.map((obj) => (CONTROLLER_KINDS.includes(obj?.kind) ? podFromTemplate(obj) : obj));
+  writeFileSync(outFile, out.map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n'));
+  // Proof: each replaced object's pod template spec is the Pod's spec, unchanged; its labels are kept.
+  const written = loadDocs(outFile).map((d) => d.toJS());
+  objects.forEach((obj, i) => {
+    if (!CONTROLLER_KINDS.includes(obj?.kind)) {
+      if (!isDeepStrictEqual(obj, written[i])) die(`as-pods changed the ${obj?.kind} ${obj?.metadata?.name}`);
+      return;
+    }
+    const { path, template } = templateOf(obj);
+    const pod = written[i];
+    if (pod.kind !== 'Pod' || pod.metadata.name !== obj.metadata.name || !isDeepStrictEqual(pod.spec, template.spec)) {
+      die(`as-pods: the Pod written for ${obj.kind} ${obj.metadata.name} is not its ${path} spec`);
+    }
+    for (const [k, v] of Object.entries(template.metadata?.labels ?? {})) {
+      if (pod.metadata.labels[k] !== v) die(`as-pods: the Pod written for ${obj.kind} ${obj.metadata.name} lost the template label ${k}`);
+    }
+    console.log(`note ${obj.metadata.name}: podman 4.3.1 cannot play a ${obj.kind}: playing its ${path} as the Pod its controller would create (Pod ${obj.metadata.name}, the template's spec unchanged, labels ${Object.keys(pod.metadata.labels).join(', ')})`);
+  });
 }
 
 function rewrite(inFile, outFile, mapFile) {
@@ -90,6 +160,12 @@ function rewrite(inFile, outFile, mapFile) {
         }
         doc.setIn([...p, kind, i, 'image'], hit[1]);
         doc.setIn([...p, kind, i, 'imagePullPolicy'], 'Never');
+        if (dropsPorts(obj, c)) {
+          doc.deleteIn([...p, kind, i, 'ports']);
+          console.log(`note ${obj.metadata.name}: container ${c.name}'s ports (containerPort ${c.ports.map((q) => q.containerPort).join(', ')}, no hostPort) left out of the played copy: `
+            + `podman 4.3.1 publishes every containerPort on the host, so replica 2 of ${obj.spec.replicas} would fail with "address already in use" (podman#16765); `
+            + 'in Kubernetes a containerPort is informational: the process listens in its own Pod\'s network namespace');
+        }
       }
     }
   }
@@ -99,7 +175,7 @@ function rewrite(inFile, outFile, mapFile) {
   const text = docs.map((d) => d.toString()).join('---\n');
   writeFileSync(outFile, text);
 
-  // Proof that only image and imagePullPolicy changed.
+  // Proof that only image and imagePullPolicy changed (and the ports dropsPorts allows, nothing else).
   const strip = (file) =>
     loadDocs(file).map((d) => {
       const obj = d.toJS();
@@ -107,18 +183,32 @@ function rewrite(inFile, outFile, mapFile) {
         for (const { c } of containersOf(get(obj, p))) {
           delete c.image;
           delete c.imagePullPolicy;
+          if (dropsPorts(obj, c)) delete c.ports;
         }
       }
       return obj;
     });
   if (!isDeepStrictEqual(strip(inFile), strip(outFile))) {
-    die(`rewriting ${inFile} changed more than image and imagePullPolicy`);
+    die(`rewriting ${inFile} changed more than image, imagePullPolicy and the ports of multi-replica Deployments`);
   }
 }
 
+/**
+ * Whether the played copy leaves out a container's `ports`: only in a Deployment of more than one
+ * replica, only ports without a hostPort (a hostPort is a real claim on the node: never dropped,
+ * the play then fails as it should), and only when no probe names a port (a named port would then
+ * dangle). Anything else is left as it is.
+ */
+function dropsPorts(obj, c) {
+  if (obj.kind !== 'Deployment' || !((obj.spec?.replicas ?? 1) > 1) || !c.ports?.length) return false;
+  if (c.ports.some((q) => q.hostPort !== undefined)) return false;
+  const probes = [c.startupProbe, c.readinessProbe, c.livenessProbe].filter(Boolean);
+  return !probes.some((pr) => typeof (pr.tcpSocket?.port ?? pr.httpGet?.port ?? 0) === 'string');
+}
+
 function info(file) {
-  for (const pod of pods(file)) {
-    console.log(`pod ${pod.name} ${pod.spec.restartPolicy ?? 'Always'}`);
+  for (const pod of pods(file)) console.log(`pod ${pod.name} ${pod.spec.restartPolicy ?? 'Always'} ${pod.kind}`);
+  for (const pod of pods(file, true)) {
     for (const v of pod.spec.volumes ?? []) {
       let kind = `other:${Object.keys(v).filter((k) => k !== 'name').join(',')}`;
       if (v.emptyDir) kind = v.emptyDir.medium === 'Memory' ? 'emptyDir-memory' : 'emptyDir-disk';
@@ -175,7 +265,8 @@ function kubeletRunAsNonRoot(podSc, sc, imgUser) {
 }
 
 function policy(file) {
-  for (const pod of pods(file)) {
+  // Once per object: a Deployment's replicas are one spec.
+  for (const pod of pods(file, true)) {
     const podSc = pod.spec.securityContext ?? {};
     const seen = [];
     let failed = false;
@@ -273,6 +364,15 @@ function runtime(file) {
 }
 
 switch (cmd) {
+  case 'replicas': {
+    const d = loadDocs(args[0]).map((x) => x.toJS()).find((o) => o?.kind === 'Deployment');
+    if (!d) die(`${args[0]}: no Deployment`);
+    console.log(d.spec?.replicas ?? 1);
+    break;
+  }
+  case 'as-pods':
+    asPods(...args);
+    break;
   case 'rewrite':
     rewrite(...args);
     break;

@@ -17,7 +17,16 @@ E2E_STATE="$E2E_ROOT/.e2e"     # gitignored: caches, logs, private containers.co
 E2E_CACHE="$E2E_STATE/cache"   # compiled ipc, scratch space for image builds
 E2E_WORK="$E2E_STATE/run"      # this run's rewritten YAML and logs (kept for inspection)
 DIST=${E2E_DIST:-$E2E_ROOT/examples/dist}
-E2E_CASES=(mc1 two-containers writer-reader mc2 mc2-race shm-ipc localhost-sidecar)
+E2E_CASES=(mc1 two-containers writer-reader mc2 mc2-race shm-ipc localhost-sidecar
+  mc1-deployment writer-reader-job localhost-daemonset composed
+  startup-order-compat job-log-shipper-compat localhost-client-compat)
+# Native-sidecar forms: not played (podman runs an init container with restartPolicy Always as a
+# plain, blocking init container); proved by schema and rules in test/examples.test.ts, and their
+# -compat twins run here. See README.md.
+E2E_NOT_PLAYED=(startup-order job-log-shipper localhost-client)
+# One run at a time on this machine, whichever checkout it is started from: runs share podman's
+# volume names, pod names and host ports (podman publishes containerPorts on the host).
+E2E_LOCK=/run/lock/cdk8s-multicontainer-e2e.lock
 
 # shellcheck source=test/e2e/lib.sh
 source "$E2E_DIR/lib.sh"
@@ -102,6 +111,30 @@ case_two_containers() {
 
 case_writer_reader() {
   play writer-reader "$DIST/writer-reader.k8s.yaml" "" || { finish; return; }
+  check_writer_reader writer-reader
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+
+# The writer-reader job: a Job's Pod, which must also complete. Played as the Pod the Job
+# controller would create (podman cannot play a Job).
+case_writer_reader_job() {
+  play writer-reader-job "$DIST/writer-reader-job.k8s.yaml" "" || { finish; return; }
+  check_writer_reader writer-reader-job
+  if [ "$E2E_CASE_FAILED" = 0 ]; then
+    if wait_until 10 pod_is_exited "$POD"; then
+      ok "writer-reader-job: the Job's Pod completed ($(pod_state "$POD"), restartPolicy $(node "$E2E_DIR/manifest.mjs" info "$PODFILE" | awk '$1 == "pod" { print $3 }')): a Job controller counts it Succeeded"
+    else
+      fail "writer-reader-job: both containers exited 0 but the pod is '$(pod_state "$POD")', not Exited"
+    fi
+  fi
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+
+# The writer and the reader of $POD exited 0 and the reader printed what the writer wrote. $1 label.
+check_writer_reader() {
+  local label=$1
   if wait_exited 60 "$POD-writer" "$POD-reader"; then
     local cw cr said written mp writer_cmd
     cw=$(ctr_exit_code "$POD-writer")
@@ -111,17 +144,15 @@ case_writer_reader() {
     written=$(cat "$mp/message.txt" 2>/dev/null)
     writer_cmd=$(node "$E2E_DIR/manifest.mjs" command "$PODFILE" writer)
     if [ "$cw" != 0 ] || [ "$cr" != 0 ]; then
-      fail "writer-reader: writer exited $cw, reader exited $cr (expected 0 and 0)"
+      fail "$label: writer exited $cw, reader exited $cr (expected 0 and 0)"
     elif [ -z "$written" ] || [[ "$writer_cmd" != *"$written"* ]]; then
-      fail "writer-reader: message.txt in volume shared-data holds '$written', not a message from the writer's command"
+      fail "$label: message.txt in volume shared-data holds '$written', not a message from the writer's command"
     elif [ "$said" != "$written" ]; then
-      fail "writer-reader: reader printed '$said', the writer wrote '$written'"
+      fail "$label: reader printed '$said', the writer wrote '$written'"
     else
-      ok "writer-reader: reader printed the writer's message '$said' (message.txt in shared-data); both exited 0"
+      ok "$label: reader printed the writer's message '$said' (message.txt in shared-data); both exited 0"
     fi
   fi
-  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
-  finish
 }
 
 pod_state() { podman pod inspect --format '{{.State}}' "$1" 2>/dev/null; }
@@ -243,10 +274,193 @@ fetched_ok() {
 
 case_localhost_sidecar() {
   play localhost-sidecar "$DIST/localhost-sidecar.k8s.yaml" "" || { finish; return; }
-  if wait_until 40 fetched_ok "$POD-fetcher"; then
-    ok "localhost-sidecar: fetcher (curl, uid $(podman exec "$POD-fetcher" id -u 2>/dev/null)) got HTTP 200 and the nginx page ('$(grep -o '<title>[^<]*</title>' <<<"$FETCHER_LOG" | head -n 1)') from http://localhost:80 ($(grep -c '^HTTP 200$' <<<"$FETCHER_LOG") fetches so far)"
+  check_localhost_fetch localhost-sidecar fetcher
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+
+# The DaemonSet's Pod (podman cannot play a DaemonSet: played as the Pod its controller would
+# create on a node).
+case_localhost_daemonset() {
+  play localhost-daemonset "$DIST/localhost-daemonset.k8s.yaml" "" || { finish; return; }
+  check_localhost_fetch localhost-daemonset fetcher
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+
+# The twin of the native-sidecar localhost-client: the client as a regular container.
+case_localhost_client_compat() {
+  play localhost-client-compat "$DIST/localhost-client-compat.k8s.yaml" "" || { finish; return; }
+  check_localhost_fetch localhost-client-compat client
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+
+# The client container $2 of $POD logged HTTP 200 with nginx's page from MAIN_URL. $1 label.
+check_localhost_fetch() {
+  local label=$1 client=$2
+  if wait_until 40 fetched_ok "$POD-$client"; then
+    ok "$label: $client (curl, uid $(podman exec "$POD-$client" id -u 2>/dev/null)) got HTTP 200 and the nginx page ('$(grep -o '<title>[^<]*</title>' <<<"$FETCHER_LOG" | head -n 1)') from http://localhost:80 ($(grep -c '^HTTP 200$' <<<"$FETCHER_LOG") fetches so far)"
   else
-    fail "localhost-sidecar: timeout: after 40s the fetcher had not logged HTTP 200 with the nginx page: $(tail -n 3 <<<"$FETCHER_LOG" | paste -sd' ' -)"
+    fail "$label: timeout: after 40s $client had not logged HTTP 200 with the nginx page: $(tail -n 3 <<<"$FETCHER_LOG" | paste -sd' ' -)"
+  fi
+}
+
+# mc1 as a Deployment: every replica's nginx serves the lines its own writer appends (each line is
+# `date` and the writer's hostname, which is its Pod's name).
+case_mc1_deployment() {
+  play mc1-deployment "$DIST/mc1-deployment.k8s.yaml" "" || { finish; return; }
+  local p n1 n2 bad others replicas
+  replicas=$(node "$E2E_DIR/manifest.mjs" replicas "$DIST/mc1-deployment.k8s.yaml")
+  if [ "${#PODS[@]}" = "$replicas" ] && [ "$replicas" -ge 2 ]; then
+    ok "mc1-deployment: podman kube play made one pod per replica (spec.replicas $replicas): ${PODS[*]}"
+  else
+    fail "mc1-deployment: spec.replicas is $replicas, the play made ${#PODS[@]} pods: ${PODS[*]}"
+  fi
+  for p in "${PODS[@]}"; do
+    if ! wait_until 30 own_lines "$p-nginx" "$p" 2; then
+      fail "mc1-deployment: timeout: after 30s nginx of $p answered HTTP '${HTTP:-none}' with $(own_count "$p") lines written by $p: ${PAGE:0:200}"
+      continue
+    fi
+    n1=$(own_count "$p")
+    sleep 3
+    fetch "$p-nginx"
+    n2=$(own_count "$p")
+    bad=$(grep -cvE "${DATE_LINE%\$} mc1-deployment-pod-[0-9]+\$" <<<"$PAGE")
+    others=$(grep -E "${DATE_LINE%\$} mc1-deployment-pod-[0-9]+\$" <<<"$PAGE" | grep -cv " $p\$")
+    if [ "$HTTP" = 200 ] && [ "$n2" -gt "$n1" ] && [ "$bad" = 0 ]; then
+      ok "mc1-deployment: replica $p: nginx served $n1 \`date\` lines its own writer ($p) appended, grew to $n2 after 3s (last: $(grep " $p\$" <<<"$PAGE" | tail -n 1))"
+    else
+      fail "mc1-deployment: replica $p: served $n1 lines of its writer, then HTTP $HTTP with $n2 and $bad lines that are not '<date> <pod>'"
+    fi
+    [ "$others" = 0 ] || note "mc1-deployment: replica $p also served $others lines of the other replica: podman 4.3.1 makes the emptyDir a named volume 'html' shared by the pods of the play (a kubelet gives each Pod its own); per-Pod isolation is not proved here"
+    # The YAML mounts html read-only in nginx: prove it.
+    local probe
+    probe=$(podman exec "$p-nginx" touch /usr/share/nginx/html/e2e-probe 2>&1)
+    if [ $? -ne 0 ] && grep -q 'Read-only file system' <<<"$probe"; then
+      ok "mc1-deployment: replica $p: the html mount is read-only in nginx: \`touch\` said: $probe"
+    else
+      fail "mc1-deployment: replica $p: nginx mounts html readOnly, yet \`touch /usr/share/nginx/html/e2e-probe\` gave: ${probe:-success}"
+    fi
+  done
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+own_count() { grep -cE "${DATE_LINE%\$} $1\$" <<<"$PAGE"; }
+own_lines() {
+  fetch "$1"
+  [ "$HTTP" = 200 ] && [ "$(own_count "$2")" -ge "$3" ]
+}
+
+# Two patterns on one Deployment: in every replica the probe gets the page the puller wrote from
+# nginx over localhost, and nginx serves it.
+case_composed() {
+  play composed "$DIST/composed.k8s.yaml" "" || { finish; return; }
+  local p replicas
+  replicas=$(node "$E2E_DIR/manifest.mjs" replicas "$DIST/composed.k8s.yaml")
+  if [ "${#PODS[@]}" = "$replicas" ] && [ "$replicas" -ge 2 ]; then
+    ok "composed: podman kube play made one pod per replica (spec.replicas $replicas): ${PODS[*]}"
+  else
+    fail "composed: spec.replicas is $replicas, the play made ${#PODS[@]} pods: ${PODS[*]}"
+  fi
+  for p in "${PODS[@]}"; do
+    if wait_until 40 probe_got_page "$p-probe"; then
+      ok "composed: replica $p: probe (curl -f, uid $(podman exec "$p-probe" id -u 2>/dev/null)) got a page a puller wrote, from web over \$MAIN_URL (http://localhost:80): '$(grep -E "$PULLED" <<<"$PROBE_LOG" | tail -n 1)'"
+    else
+      fail "composed: replica $p: timeout: after 40s the probe had not logged a page written by a puller: $(tail -n 3 <<<"$PROBE_LOG" | paste -sd' ' -)"
+    fi
+    # podman shares html between the replicas (one named volume): the other replicas' pullers are
+    # paused meanwhile, so what this web serves next can only come from its own puller.
+    local q others=()
+    for q in "${PODS[@]}"; do [ "$q" = "$p" ] || others+=("$q-puller"); done
+    if [ ${#others[@]} -gt 0 ] && ! podman pause "${others[@]}" >/dev/null 2>&1; then
+      fail "composed: replica $p: could not pause the other replicas' pullers (${others[*]})"
+    elif wait_until 15 serves_own_page "$p-web" "$p"; then
+      local paused=""
+      [ ${#others[@]} -eq 0 ] || paused=" (meanwhile paused: ${others[*]})"
+      ok "composed: replica $p: web (nginx) serves the page its own puller wrote into html: '$PAGE'$paused"
+    else
+      fail "composed: replica $p: timeout: after 15s web had not served a page written by the puller of $p (last: HTTP '${HTTP:-none}' '${PAGE:0:200}')"
+    fi
+    [ ${#others[@]} -eq 0 ] || podman unpause "${others[@]}" >/dev/null 2>&1
+  done
+  [ "${#PODS[@]}" -lt 2 ] || note "composed: podman 4.3.1 shares the emptyDir 'html' between the replicas (one named volume; a kubelet gives each Pod its own): each replica's own page was checked with the other replicas' pullers paused"
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+PULLED='^pulled at [A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [A-Z]+ [0-9]{4} by composed-pod-[0-9]+$'
+probe_got_page() {
+  PROBE_LOG=$(ctr_logs "$1")
+  grep -qE "$PULLED" <<<"$PROBE_LOG"
+}
+serves_own_page() {
+  fetch "$1"
+  [ "$HTTP" = 200 ] && grep -qE "$PULLED" <<<"$PAGE" && [[ "$PAGE" == *" by $2" ]]
+}
+
+# Startup coordination without native sidecars: the app's command waits (the library's wait
+# script) for the config the writer writes 3 s after it starts; the app prints it.
+case_startup_order_compat() {
+  play startup-order-compat "$DIST/startup-order-compat.k8s.yaml" "" || { finish; return; }
+  local p=$POD applog mp written started line_at file_at
+  if ! wait_until 40 app_started "$p-app"; then
+    fail "startup-order-compat: timeout: after 40s the app had not logged 'app: started with ...': $(tail -n 3 <<<"$APP_LOG" | paste -sd' ' -)"
+  else
+    mp=$(podman volume inspect --format '{{.Mountpoint}}' config 2>/dev/null)
+    written=$(cat "$mp/app.conf" 2>/dev/null)
+    file_at=$(date -r "$mp/app.conf" +%s.%N 2>/dev/null)
+    started=$(epoch "$(ctr_time "$p-app" StartedAt)")
+    line_at=$(epoch "$(podman logs -t "$p-app" 2>&1 | awk '$2 == "app:" && $3 == "started" { print $1; exit }')")
+    if [ "$(sed -n 's/^app: started with //p' <<<"$APP_LOG")" != "$written" ] || [ -z "$written" ]; then
+      fail "startup-order-compat: the app started with '$(sed -n 's/^app: started with //p' <<<"$APP_LOG")', /config/app.conf holds '$written'"
+    elif grep -q 'no /config/app.conf' <<<"$APP_LOG"; then
+      fail "startup-order-compat: the app ran without its config: $APP_LOG"
+    elif ! awk -v s="$started" -v f="$file_at" -v l="$line_at" 'BEGIN { exit !(s < f && f <= l) }'; then
+      fail "startup-order-compat: expected app container start < config written <= app started; got $started, $file_at, $line_at"
+    else
+      ok "startup-order-compat: the app container started $(awk -v s="$started" -v f="$file_at" 'BEGIN { printf "%.1f", f - s }')s before config-writer wrote /config/app.conf, waited for it (the library's wait script), then started with '$written'"
+    fi
+    if [ "$(ctr_status "$p-app")" = running ] && [ "$(ctr_status "$p-config-writer")" = running ] && [ "$(podman inspect --format '{{.RestartCount}}' "$p-app")" = 0 ]; then
+      ok "startup-order-compat: app and config-writer keep running, the app was never restarted"
+    else
+      fail "startup-order-compat: app is $(ctr_status "$p-app") (restarts $(podman inspect --format '{{.RestartCount}}' "$p-app")), config-writer is $(ctr_status "$p-config-writer")"
+    fi
+  fi
+  counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
+  finish
+}
+app_started() {
+  APP_LOG=$(ctr_logs "$1")
+  grep -q '^app: started with ' <<<"$APP_LOG"
+}
+# Seconds since the epoch of a podman timestamp.
+epoch() { date -d "$(sed 's/ UTC$//' <<<"$1")" +%s.%N 2>/dev/null; }
+
+# The Job's log shipper without native sidecars: the shipper ships every line and exits on the
+# work container's done-marker, so the Job's Pod completes.
+case_job_log_shipper_compat() {
+  play job-log-shipper-compat "$DIST/job-log-shipper-compat.k8s.yaml" "" || { finish; return; }
+  if wait_exited 60 "$POD-work" "$POD-shipper"; then
+    local cw cs mp log shipped slog
+    cw=$(ctr_exit_code "$POD-work")
+    cs=$(ctr_exit_code "$POD-shipper")
+    mp=$(podman volume inspect --format '{{.Mountpoint}}' logs 2>/dev/null)
+    log=$(cat "$mp/app.log" 2>/dev/null)
+    slog=$(ctr_logs "$POD-shipper")
+    shipped=$(sed -n 's/^shipped: //p' <<<"$slog")
+    if [ "$cw" != 0 ] || [ "$cs" != 0 ]; then
+      fail "job-log-shipper-compat: work exited $cw, shipper exited $cs (expected 0 and 0)"
+    elif [ "$(tail -n 1 <<<"$log")" != "work: done" ] || [ ! -e "$mp/done" ]; then
+      fail "job-log-shipper-compat: app.log does not end with 'work: done' or the done-marker is missing: $(paste -sd'|' <<<"$log")"
+    elif [ "$shipped" != "$log" ]; then
+      fail "job-log-shipper-compat: the shipper shipped [$(paste -sd'|' <<<"$shipped")], app.log holds [$(paste -sd'|' <<<"$log")]"
+    elif [ "$(tail -n 1 <<<"$slog")" != "shipper: work is done, exiting" ]; then
+      fail "job-log-shipper-compat: the shipper did not stop on the done-marker: $(tail -n 2 <<<"$slog" | paste -sd' ' -)"
+    elif ! wait_until 10 pod_is_exited "$POD"; then
+      fail "job-log-shipper-compat: both containers exited 0 but the pod is '$(pod_state "$POD")', not Exited"
+    else
+      ok "job-log-shipper-compat: the shipper shipped all $(grep -c . <<<"$log") lines work wrote to /logs/app.log, in order ($(head -n 1 <<<"$shipped") ... $(tail -n 1 <<<"$shipped")), then exited on the done-marker; both exited 0; the Job's Pod completed ($(pod_state "$POD"))"
+    fi
   fi
   counted node "$E2E_DIR/manifest.mjs" runtime "$PODFILE"
   finish
@@ -266,9 +480,13 @@ main() {
 
   e2e_preflight
   mkdir -p "$E2E_STATE" "$E2E_CACHE" || e2e_cannot_run "cannot create $E2E_STATE"
-  # One run at a time on a machine: runs share podman volume names.
-  exec 9>"$E2E_STATE/lock"
-  flock -w 600 9 || e2e_cannot_run "another e2e run holds $E2E_STATE/lock"
+  # One run at a time on the machine (E2E_LOCK): runs share podman volume names, pod names and host ports.
+  mkdir -p "$(dirname "$E2E_LOCK")" || e2e_cannot_run "cannot create $(dirname "$E2E_LOCK")"
+  exec 9>"$E2E_LOCK"
+  if ! flock -n 9; then
+    info "another e2e run holds $E2E_LOCK: waiting for it (at most 900 s)"
+    flock -w 900 9 || e2e_cannot_run "another e2e run still holds $E2E_LOCK after 900 s"
+  fi
   rm -rf "$E2E_WORK" && mkdir -p "$E2E_WORK"
 
   e2e_setup
@@ -301,12 +519,16 @@ main() {
     "case_${c//-/_}"
   done
 
-  # Charts nobody tests here.
-  local f known="mc1 two-containers writer-reader mc2 mc2-unordered shm-ipc localhost-sidecar"
+  # Charts nobody plays here.
+  local f known="mc1 two-containers writer-reader mc2 mc2-unordered shm-ipc localhost-sidecar mc1-deployment writer-reader-job localhost-daemonset composed startup-order-compat job-log-shipper-compat localhost-client-compat"
   for f in "$DIST"/*.k8s.yaml; do
     [ -e "$f" ] || continue
     f=$(basename "$f" .k8s.yaml)
-    [[ " $known " == *" $f "* ]] || note "examples/dist/$f.k8s.yaml has no e2e case in test/e2e/run.sh"
+    if [[ " ${E2E_NOT_PLAYED[*]} " == *" $f "* ]]; then
+      note "$f (native sidecars) is not played: podman 4.3.1 runs an init container with restartPolicy Always as a blocking init container, so it cannot show the start order; proved by the strict schema and the KEP-753 rules in test/examples.test.ts, and its twin $f-compat runs here"
+    elif [[ " $known " != *" $f "* ]]; then
+      note "examples/dist/$f.k8s.yaml has no e2e case in test/e2e/run.sh"
+    fi
   done
 
   # Hygiene: nothing of ours is left behind.
@@ -319,7 +541,7 @@ main() {
   if [ -n "${left// /}" ]; then
     fail "cleanup: left behind: $left"
   else
-    ok "cleanup: no pod, container or volume of the ${#E2E_PODS[@]} plays is left"
+    ok "cleanup: no pod, container or volume of the ${#E2E_PODS[@]} pods played is left"
   fi
   info "e2e took $((SECONDS - t0)) s"
   summary
