@@ -32,7 +32,7 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
   // Fast path, the common case: nothing to drop or rewrite, so the props go to cdk8s-plus as
   // given, and nothing is allocated (this runs for every container of every Pod).
   if (kind === 'containers' && props.port === undefined && !props.ports?.length && (props.portNumber === undefined || props.portNumber)) {
-    return pod.addContainer(props);
+    return addPrepared(pod, props, kind);
   }
   if (fieldIndex !== undefined) field = `${field}[${fieldIndex}]`;
   const spec = podSpecPath(pod);
@@ -76,19 +76,31 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     }
     // An init container's portNumber would get cdk8s-plus's default startup probe, which the
     // API server rejects on init containers: declare the ports plainly instead.
-    return pod.addInitContainer(withOverrides(props, {
+    return addPrepared(pod, withOverrides(props, {
       port: undefined, portNumber: undefined, ports, readiness: undefined, liveness: undefined, startup: undefined,
-    }));
+    }), kind);
   }
   // The first port stays `portNumber`, so cdk8s-plus still adds its startup probe for it; but
   // cdk8s-plus silently drops a falsy portNumber (0): that one goes to `ports`, for the range rule.
   const [first, ...rest] = ports;
   const keepsPortNumber = portNumber !== undefined && first !== undefined && Boolean(first.number);
-  return pod.addContainer(withOverrides(props, {
+  return addPrepared(pod, withOverrides(props, {
     port: undefined,
     portNumber: keepsPortNumber ? first.number : undefined,
     ports: keepsPortNumber ? rest : ports,
-  }));
+  }), kind);
+}
+
+/** A pod that checks what its own `addContainer` is given (a Pod form), and takes prepared props past that check. */
+interface PreparedAdder {
+  _addPrepared(props: kplus.ContainerProps, kind: ContainerKind): kplus.Container;
+}
+
+/** Adds props this module has checked and prepared: to cdk8s-plus, past a Pod form's own check. */
+function addPrepared(pod: kplus.AbstractPod, props: kplus.ContainerProps, kind: ContainerKind): kplus.Container {
+  const prepared = (pod as Partial<PreparedAdder>)._addPrepared;
+  if (prepared) return prepared.call(pod, props, kind);
+  return kind === 'containers' ? pod.addContainer(props) : pod.addInitContainer(props);
 }
 
 /** The name cdk8s-plus gives a container: its own, or "main" (app) or "init-<i>" (init) when it has none. */

@@ -1,7 +1,7 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer, addPatternInitContainer, renderedName } from './_containers';
+import { addContainer, addPatternInitContainer, ContainerKind, renderedName } from './_containers';
 import { PropsCheck } from './_pattern';
 import { ContainerCountRequirement, show, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
@@ -85,9 +85,6 @@ export abstract class MultiContainerPod extends kplus.Pod {
     return this;
   }
 
-  /** Whether a container is being added through `addChecked` (which then calls back `add`). */
-  private adding = false;
-
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -133,7 +130,7 @@ export abstract class MultiContainerPod extends kplus.Pod {
    * @returns the container added
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
-    return this.addChecked(cont, 'containers', () => super.addContainer(cont));
+    return this.addChecked(cont, 'containers');
   }
 
   /**
@@ -144,22 +141,24 @@ export abstract class MultiContainerPod extends kplus.Pod {
    * @returns the init container added
    */
   public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
-    return this.addChecked(cont, 'initContainers', () => super.addInitContainer(cont));
+    return this.addChecked(cont, 'initContainers');
   }
 
-  private addChecked(cont: kplus.ContainerProps, kind: 'containers' | 'initContainers', add: () => kplus.Container): kplus.Container {
-    if (this.adding) return add();
-    this.adding = true;
-    try {
-      const found: Violation[] = [];
-      const index = kind === 'containers' ? this.containers.length : this.initContainers.length;
-      const name = renderedName((cont as kplus.ContainerProps | undefined)?.name, kind, index);
-      const container = addContainer(this, cont, found, kind === 'containers' ? `addContainer(${show(name)})` : `addInitContainer(${show(name)})`, undefined, kind);
-      if (found.length) WorkloadChecks.of(this).addBuildViolations(found);
-      return container;
-    } finally {
-      this.adding = false;
-    }
+  /**
+   * Adds props the library has already checked and prepared, as cdk8s-plus does.
+   * @internal
+   */
+  public _addPrepared(cont: kplus.ContainerProps, kind: ContainerKind): kplus.Container {
+    return kind === 'containers' ? super.addContainer(cont) : super.addInitContainer(cont);
+  }
+
+  private addChecked(cont: kplus.ContainerProps, kind: ContainerKind): kplus.Container {
+    const found: Violation[] = [];
+    const index = kind === 'containers' ? this.containers.length : this.initContainers.length;
+    const name = renderedName((cont as kplus.ContainerProps | undefined)?.name, kind, index);
+    const container = addContainer(this, cont, found, kind === 'containers' ? `addContainer(${show(name)})` : `addInitContainer(${show(name)})`, undefined, kind);
+    if (found.length) WorkloadChecks.of(this).addBuildViolations(found);
+    return container;
   }
 
   /**
