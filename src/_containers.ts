@@ -209,20 +209,23 @@ function isStringList(value: unknown): boolean {
  * get each other's mounts.
  */
 function typedProps(props: PatternContainerProps, where: string, found: Violation[]): PatternContainerProps {
-  const overrides: Partial<PatternContainerProps> = {};
+  // Allocated only when a prop has to be left out or copied: this runs for every container.
+  let overrides: Partial<PatternContainerProps> | undefined;
   if (typeof props.image !== 'string') {
     found.push(requiredProp(`${where}.image`, props.image, 'an image (a string such as "nginx:1.27")'));
-    Object.assign(overrides, { image: undefined });
+    overrides = { image: undefined };
   }
   for (const [key, expected, ok] of PROP_TYPES) {
     const value = props[key];
     if (value !== undefined && !ok(value)) {
       found.push(requiredProp(`${where}.${key}`, value, expected));
-      Object.assign(overrides, { [key]: undefined });
+      overrides = Object.assign(overrides ?? {}, { [key]: undefined });
     }
   }
-  if (Array.isArray(props.volumeMounts) && !('volumeMounts' in overrides)) Object.assign(overrides, { volumeMounts: [...props.volumeMounts] });
-  return Object.keys(overrides).length ? withOverrides(props, overrides) : props;
+  if (props.volumeMounts?.length && Array.isArray(props.volumeMounts)) {
+    overrides = Object.assign(overrides ?? {}, { volumeMounts: [...props.volumeMounts] });
+  }
+  return overrides ? withOverrides(props, overrides) : props;
 }
 
 /**

@@ -298,8 +298,15 @@ export class PodChecker {
 
   /** The container's command and args: strings the YAML readers must take back as written, and a process can receive. */
   public texts(command: ReadonlyArray<string> | undefined, args: ReadonlyArray<string> | undefined): void {
-    for (const [what, texts] of [['command', command], ['args', args]] as const) {
-      texts?.forEach((text, j) => this.text(`${this.field}.${what}[${j}]`, `${labelOf(this.name)} has the ${what} string`, text));
+    this.textList('command', command);
+    this.textList('args', args);
+  }
+
+  /** The strings of a command or args list; field and label are put together only for a string that breaks a rule. */
+  private textList(what: 'command' | 'args', texts: ReadonlyArray<string> | undefined): void {
+    if (!texts) return;
+    for (let j = 0; j < texts.length; j++) {
+      if (!isPassableText(texts[j])) this.text(`${this.field}.${what}[${j}]`, `${labelOf(this.name)} has the ${what} string`, texts[j]);
     }
   }
 
@@ -319,7 +326,7 @@ export class PodChecker {
         'name it like MAIN_URL or app.config'));
     }
     // The kernel passes each variable as one "NAME=value" string.
-    if (value !== undefined) {
+    if (value !== undefined && !isPassableText(value, (name?.length ?? 0) + 1)) {
       this.text(`${this.field}.env[${j}].value`, `${labelOf(this.name)} sets the environment variable ${show(name)} to`, value, (name?.length ?? 0) + 1);
     }
   }
@@ -557,6 +564,8 @@ function normalizePath(path: string): string {
  */
 export function passableProblem(text: string, extraBytes = 0): string | undefined {
   if (text.includes('\0')) return 'which holds a NUL character; a process receives its arguments and environment as NUL-terminated strings, so the container cannot be started with it';
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most strings need no count.
+  if (text.length * 3 + extraBytes + 1 <= MAX_ARG_STRLEN) return undefined;
   const bytes = Buffer.byteLength(text, 'utf8') + extraBytes + 1;
   if (bytes > MAX_ARG_STRLEN) {
     return `which is ${bytes} bytes long; the kernel passes at most ${MAX_ARG_STRLEN} bytes per argument or environment string (MAX_ARG_STRLEN), so the container fails to start (E2BIG)`;
@@ -595,6 +604,11 @@ export function durationViolation(field: string, duration: Duration | undefined)
  * holding a NUL, or too long for the kernel. `what` starts the problem ("container "x" has the
  * command string"); `extraBytes`, what the kernel adds to it (`NAME=` for a variable).
  */
+/** Whether `text` is a string that breaks none of the string rules (what `textViolations` checks, without building a message). */
+export function isPassableText(text: unknown, extraBytes = 0): boolean {
+  return typeof text === 'string' && !YAML_UNSAFE.test(text) && passableProblem(text, extraBytes) === undefined;
+}
+
 export function textViolations(field: string, what: string, text: unknown, extraBytes = 0): Violation[] {
   if (typeof text !== 'string') return [violation('string-passable', field, `${what} ${show(text)}, which is not a string`, 'pass a string')];
   const found: Violation[] = [];

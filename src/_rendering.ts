@@ -62,31 +62,40 @@ export class PodTemplateRendering {
     return json;
   }
 
+  /**
+   * Writes the fields into each rendered container (a fresh object per render, so written in
+   * place); a container is re-sorted only when it gets a key it did not have.
+   */
   private patchList(rendered: any[] | undefined, containers: kplus.Container[]): void {
     if (!rendered) return;
-    containers.forEach((container, i) => {
-      if (!rendered[i]) return;
-      let fields: Record<string, unknown> = rendered[i];
+    for (let i = 0; i < containers.length && i < rendered.length; i++) {
+      const container = containers[i];
+      const fields: Record<string, unknown> = rendered[i];
+      let newKeys = false;
       const probes = this.sidecars.get(container);
       if (probes) {
-        fields = {
-          ...fields,
-          restartPolicy: 'Always',
-          startupProbe: renderProbe(probes.startup, container),
-          readinessProbe: renderProbe(probes.readiness, container),
-          livenessProbe: renderProbe(probes.liveness, container),
-        };
+        fields.restartPolicy = 'Always';
+        fields.startupProbe = renderProbe(probes.startup, container);
+        fields.readinessProbe = renderProbe(probes.readiness, container);
+        fields.livenessProbe = renderProbe(probes.liveness, container);
+        newKeys = true;
       }
       const dropAll = this.secured.get(container);
       if (dropAll !== undefined) {
-        const context: Record<string, unknown> = { ...fields.securityContext as object };
-        context.seccompProfile ??= { type: 'RuntimeDefault' };
-        if (dropAll) context.capabilities ??= { drop: ['ALL'] };
-        fields = { ...fields, securityContext: sortedKeys(context) };
+        if (fields.securityContext === undefined) newKeys = true;
+        fields.securityContext = securedContext(fields.securityContext as Record<string, unknown> | undefined, dropAll);
       }
-      if (fields !== rendered[i]) rendered[i] = sortedKeys(fields);
-    });
+      if (newKeys) rendered[i] = sortedKeys(fields);
+    }
   }
+}
+
+/** A rendered securityContext with the Pod Security defaults it lacks, keys sorted. */
+function securedContext(rendered: Record<string, unknown> | undefined, dropAll: boolean): Record<string, unknown> {
+  const context: Record<string, unknown> = { ...rendered };
+  context.seccompProfile ??= { type: 'RuntimeDefault' };
+  if (dropAll) context.capabilities ??= { drop: ['ALL'] };
+  return sortedKeys(context);
 }
 
 /** The pod spec in a rendered workload: `spec`, `spec.template.spec` or `spec.jobTemplate.spec.template.spec`. */
