@@ -2,13 +2,13 @@
 // and a Job (SharedVolumes, ... with `workload:`), against the same workloads built by hand with
 // cdk8s-plus-27.
 //
-//   npm run bench                  N = 1,000 (15 pairs) and 10,000 (7 pairs), 3 patterns x 3 kinds   (~30 min)
+//   npm run bench                  N = 1,000 (15 pairs) and 10,000 (7 pairs), 3 patterns x 3 kinds   (20-30 min)
 //   npm run bench -- --long        adds N = 20,000 (4 pairs)                                         (~55 min)
 //   npm run bench -- --quick       SMOKE TEST ONLY: N = 100 and 1,000, 2 pairs                       (~1.5 min)
 //   npm run bench -- --profile     CPU profiles (node --cpu-prof) of --pairs runs (default 1) per variant, with
 //                                  the self time the library adds, by function and by package
 //   npm run bench -- --instructions  instructions executed (valgrind's callgrind), N = 1,000: repeatable
-//                                  to ~0.3% on a busy machine, with where the library's extra ones run (~5 min)
+//                                  to ~0.3% on a busy machine, with where the library's extra ones run (~25 min, 9 cases)
 //
 // Options: --pairs <k> (every N; or <k1,k2,...>, one per --n)  --n <n1,n2,...>  --patterns shared,ipc,sidecar
 //          --kinds pod,deployment,job  --lib <dir>
