@@ -313,6 +313,6 @@ function renderedExtrasViolations(container: kplus.Container, props: PatternCont
         'give its durations in whole seconds, e.g. Duration.seconds(5)'));
     }
   }
-  found.push(...renderedStringViolations(rendered, where, `container ${show(container.name)}`));
+  found.push(...renderedStringViolations(rendered, where, () => `container ${show(container.name)}`));
   return found;
 }

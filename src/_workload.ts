@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { IValidation } from 'constructs';
 import { attached } from './_attached';
 import { checkPod } from './_pod-check';
-import { ContainerCountRequirement, durationViolation, show, textViolations, violation, Violation } from './_pod-rules';
+import { ContainerCountRequirement, durationViolation, isPassableText, show, textViolations, violation, Violation } from './_pod-rules';
 
 /** The workload kinds the library writes, as the YAML names them. */
 export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -137,9 +137,8 @@ export class WorkloadChecks implements IValidation {
     const templateField = this.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata';
     const found: Violation[] = [];
     for (const [field, metadata] of [['metadata', this.workload.metadata], [templateField, template]] as const) {
-      const annotations: Record<string, unknown> = metadata?.toJson()?.annotations ?? {};
-      for (const [key, value] of Object.entries(annotations)) {
-        found.push(...textViolations(`${field}.annotations[${show(key)}]`, `the annotation ${show(key)} is`, value));
+      for (const [key, value] of Object.entries(annotationsOf(metadata))) {
+        if (!isPassableText(value)) found.push(...textViolations(`${field}.annotations[${show(key)}]`, `the annotation ${show(key)} is`, value));
       }
     }
     return found;
@@ -241,6 +240,18 @@ export class WorkloadChecks implements IValidation {
 }
 
 /**
+ * The annotations of `metadata`. cdk8s renders them only with the whole metadata (resolving and
+ * sanitizing every field, for every workload in every validation pass): its own map is read
+ * when it has one, and the rendered metadata otherwise.
+ */
+function annotationsOf(metadata: ApiObjectMetadataDefinition | undefined): Record<string, unknown> {
+  if (!metadata) return {};
+  const own = (metadata as unknown as { annotations?: unknown }).annotations;
+  if (own !== null && typeof own === 'object') return own as Record<string, unknown>;
+  return metadata.toJson()?.annotations ?? {};
+}
+
+/**
  * A container rendered as cdk8s-plus will render it: what would throw then (a duration that is
  * not whole seconds) is reported now, and the strings of its probes, hooks and working
  * directory are checked (`at` is where it is in the pod spec).
@@ -253,21 +264,25 @@ export function renderedContainerViolations(container: kplus.Container, at: stri
     return [violation('duration-valid', at, `container ${show(container.name)} cannot be written: ${(e as Error).message}`,
       'give the durations of its probes and hooks in whole seconds, e.g. Duration.seconds(5)')];
   }
-  return renderedStringViolations(rendered, at, `container ${show(container.name)}`);
+  return renderedStringViolations(rendered, at, () => `container ${show(container.name)}`);
 }
 
 /** The strings of a rendered container's probes, hooks and working directory, through the string rules. */
-export function renderedStringViolations(rendered: any, at: string, label: string): Violation[] {
+export function renderedStringViolations(rendered: any, at: string, label: () => string): Violation[] {
   const found: Violation[] = [];
   const parts: Array<[string, any]> = [
     ['startupProbe', rendered?.startupProbe], ['readinessProbe', rendered?.readinessProbe], ['livenessProbe', rendered?.livenessProbe],
     ['lifecycle.postStart', rendered?.lifecycle?.postStart], ['lifecycle.preStop', rendered?.lifecycle?.preStop],
   ];
+  // Field and label are put together only for a string that breaks a rule.
   for (const [name, part] of parts) {
-    (part?.exec?.command ?? []).forEach((text: unknown, j: number) =>
-      found.push(...textViolations(`${at}.${name}.exec.command[${j}]`, `${label}'s ${name} has the command string`, text)));
-    if (part?.httpGet?.path !== undefined) found.push(...textViolations(`${at}.${name}.httpGet.path`, `${label}'s ${name} has the HTTP path`, part.httpGet.path));
+    (part?.exec?.command ?? []).forEach((text: unknown, j: number) => {
+      if (!isPassableText(text)) found.push(...textViolations(`${at}.${name}.exec.command[${j}]`, `${label()}'s ${name} has the command string`, text));
+    });
+    const path = part?.httpGet?.path;
+    if (path !== undefined && !isPassableText(path)) found.push(...textViolations(`${at}.${name}.httpGet.path`, `${label()}'s ${name} has the HTTP path`, path));
   }
-  if (rendered?.workingDir !== undefined) found.push(...textViolations(`${at}.workingDir`, `${label} has the working directory`, rendered.workingDir));
+  const workingDir = rendered?.workingDir;
+  if (workingDir !== undefined && !isPassableText(workingDir)) found.push(...textViolations(`${at}.workingDir`, `${label()} has the working directory`, workingDir));
   return found;
 }
