@@ -24,13 +24,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import * as YAML from 'yaml';
 import { podTemplateOf } from './pod-security';
 import {
   HelperContainer, IpcProducerConsumer, IpcProducerConsumerPod, IpcProducerConsumerPodProps, IpcReadiness, LocalhostSidecarPod,
   LocalhostSidecarPodProps, LocalhostSidecars, SharedVolumePod, SharedVolumePodProps, SharedVolumes, StartupGate,
 } from '../src';
-import { parseValidationError, ValidationLine } from './property/harness';
+import { parseValidationError, synthesize, ValidationLine } from './property/harness';
 import { schemaErrorsOfPod, stopSchemaWorker } from './property/k8s-schema';
 import { apiInvariantViolations, yamlReaderProblems } from './property/oracle';
 
@@ -51,21 +50,7 @@ type Outcome =
 type Build = (chart: Chart) => unknown;
 
 function outcomeOf(build: Build): Outcome {
-  const app = new App();
-  const chart = new Chart(app, 'test');
-  try {
-    build(chart);
-  } catch (error) {
-    return { kind: 'construction-threw', error };
-  }
-  let yaml: string;
-  try {
-    yaml = app.synthYaml();
-  } catch (error) {
-    const lines = parseValidationError(error);
-    return lines ? { kind: 'invalid', lines } : { kind: 'synth-threw', error };
-  }
-  return { kind: 'synthesized', yaml, docs: YAML.parseAllDocuments(yaml).map(d => d.toJS()) };
+  return synthesize(build) as Outcome;
 }
 
 /** Synthesizes the chart's app once, as a user checking their work would (and fails the case if that fails). */
