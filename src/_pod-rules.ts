@@ -599,16 +599,16 @@ export function durationViolation(field: string, duration: Duration | undefined)
     'use whole seconds, e.g. Duration.seconds(2) or Duration.minutes(1)');
 }
 
-/**
- * What is wrong with a string the library writes into a container: not a string, not YAML-safe,
- * holding a NUL, or too long for the kernel. `what` starts the problem ("container "x" has the
- * command string"); `extraBytes`, what the kernel adds to it (`NAME=` for a variable).
- */
 /** Whether `text` is a string that breaks none of the string rules (what `textViolations` checks, without building a message). */
 export function isPassableText(text: unknown, extraBytes = 0): boolean {
   return typeof text === 'string' && !YAML_UNSAFE.test(text) && passableProblem(text, extraBytes) === undefined;
 }
 
+/**
+ * What is wrong with a string the library writes into a container: not a string, not YAML-safe,
+ * holding a NUL, or too long for the kernel. `what` starts the problem ("container "x" has the
+ * command string"); `extraBytes`, what the kernel adds to it (`NAME=` for a variable).
+ */
 export function textViolations(field: string, what: string, text: unknown, extraBytes = 0): Violation[] {
   if (typeof text !== 'string') return [violation('string-passable', field, `${what} ${show(text)}, which is not a string`, 'pass a string')];
   const found: Violation[] = [];

@@ -306,17 +306,23 @@ check_localhost_fetch() {
   fi
 }
 
+# A multi-replica Deployment's play made one pod per replica (PODS, from play).
+one_pod_per_replica() {
+  local replicas
+  replicas=$(node "$E2E_DIR/manifest.mjs" replicas "$DIST/$1.k8s.yaml")
+  if [ "${#PODS[@]}" = "$replicas" ] && [ "$replicas" -ge 2 ]; then
+    ok "$1: podman kube play made one pod per replica (spec.replicas $replicas): ${PODS[*]}"
+  else
+    fail "$1: spec.replicas is $replicas, the play made ${#PODS[@]} pods: ${PODS[*]}"
+  fi
+}
+
 # mc1 as a Deployment: every replica's nginx serves the lines its own writer appends (each line is
 # `date` and the writer's hostname, which is its Pod's name).
 case_mc1_deployment() {
   play mc1-deployment "$DIST/mc1-deployment.k8s.yaml" "" || { finish; return; }
-  local p n1 n2 bad others replicas
-  replicas=$(node "$E2E_DIR/manifest.mjs" replicas "$DIST/mc1-deployment.k8s.yaml")
-  if [ "${#PODS[@]}" = "$replicas" ] && [ "$replicas" -ge 2 ]; then
-    ok "mc1-deployment: podman kube play made one pod per replica (spec.replicas $replicas): ${PODS[*]}"
-  else
-    fail "mc1-deployment: spec.replicas is $replicas, the play made ${#PODS[@]} pods: ${PODS[*]}"
-  fi
+  local p n1 n2 bad others
+  one_pod_per_replica mc1-deployment
   for p in "${PODS[@]}"; do
     if ! wait_until 30 own_lines "$p-nginx" "$p" 2; then
       fail "mc1-deployment: timeout: after 30s nginx of $p answered HTTP '${HTTP:-none}' with $(own_count "$p") lines written by $p: ${PAGE:0:200}"
@@ -356,13 +362,8 @@ own_lines() {
 # nginx over localhost, and nginx serves it.
 case_composed() {
   play composed "$DIST/composed.k8s.yaml" "" || { finish; return; }
-  local p replicas
-  replicas=$(node "$E2E_DIR/manifest.mjs" replicas "$DIST/composed.k8s.yaml")
-  if [ "${#PODS[@]}" = "$replicas" ] && [ "$replicas" -ge 2 ]; then
-    ok "composed: podman kube play made one pod per replica (spec.replicas $replicas): ${PODS[*]}"
-  else
-    fail "composed: spec.replicas is $replicas, the play made ${#PODS[@]} pods: ${PODS[*]}"
-  fi
+  local p
+  one_pod_per_replica composed
   for p in "${PODS[@]}"; do
     if wait_until 40 probe_got_page "$p-probe"; then
       ok "composed: replica $p: probe (curl -f, uid $(podman exec "$p-probe" id -u 2>/dev/null)) got a page a puller wrote, from web over \$MAIN_URL (http://localhost:80): '$(grep -E "$PULLED" <<<"$PROBE_LOG" | tail -n 1)'"
