@@ -294,6 +294,8 @@ export function addPatternInitContainer(pod: kplus.AbstractPod, props: kplus.Con
  */
 function renderedExtrasViolations(container: kplus.Container, props: PatternContainerProps, where: string): Violation[] {
   const found: Violation[] = [];
+  if (props.readiness === undefined && props.liveness === undefined && props.startup === undefined
+    && props.lifecycle === undefined && props.workingDir === undefined) return found;
   const rendered: Record<string, unknown> = { workingDir: props.workingDir, lifecycle: {} };
   const extras: Array<[string, string, { _toKube(c: kplus.Container): unknown } | undefined, (json: any) => unknown]> = [
     ['readiness', 'readinessProbe', props.readiness, kplus.k8s.toJson_Probe],

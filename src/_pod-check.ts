@@ -16,10 +16,12 @@ export function checkPod(pod: kplus.AbstractPod, spec: string, requirement?: Con
   isNativeSidecar: (c: kplus.Container) => boolean = () => false): Violation[] {
   const containers = pod.containers;
   const initContainers = pod.initContainers;
-  const checker = new PodChecker(spec, containers.length, requirement, initContainers.filter(isNativeSidecar).length);
-  checkVolumes(checker, [...containers, ...initContainers], pod.volumes);
-  containers.forEach((c, i) => checkContainer(checker, c, 'containers', i, false));
-  initContainers.forEach((c, i) => checkContainer(checker, c, 'initContainers', i, isNativeSidecar(c)));
+  let nativeSidecars = 0;
+  for (const c of initContainers) if (isNativeSidecar(c)) nativeSidecars++;
+  const checker = new PodChecker(spec, containers.length, requirement, nativeSidecars);
+  checkVolumes(checker, containers, initContainers, pod.volumes);
+  for (let i = 0; i < containers.length; i++) checkContainer(checker, containers[i], 'containers', i, false);
+  for (let i = 0; i < initContainers.length; i++) checkContainer(checker, initContainers[i], 'initContainers', i, isNativeSidecar(initContainers[i]));
   return checker.violations;
 }
 
@@ -35,11 +37,16 @@ function checkContainer(checker: PodChecker, container: kplus.Container, key: Co
       { request: resources.ephemeralStorage?.request, limit: resources.ephemeralStorage?.limit });
   }
   // Rendered in the order added; values from secrets and config maps have no value.
-  Object.entries(container.env.variables).forEach(([name, env], j) => {
-    checker.env(j, name, typeof env.value === 'string' ? env.value : undefined);
-  });
-  container.ports.forEach((p, j) => checker.port(j, p.number, p.protocol, p.name, p.hostPort));
-  container.mounts.forEach((m, j) => checker.mount(j, m.volume.name, m.path, m.subPath));
+  const variables = container.env.variables;
+  let j = 0;
+  for (const name in variables) {
+    const value = variables[name].value;
+    checker.env(j++, name, typeof value === 'string' ? value : undefined);
+  }
+  const ports = container.ports;
+  for (j = 0; j < ports.length; j++) checker.port(j, ports[j].number, ports[j].protocol, ports[j].name, ports[j].hostPort);
+  const mounts = container.mounts;
+  for (j = 0; j < mounts.length; j++) checker.mount(j, mounts[j].volume.name, mounts[j].path, mounts[j].subPath);
 }
 
 /**
@@ -48,14 +55,18 @@ function checkContainer(checker: PodChecker, container: kplus.Container, key: Co
  * rendered spec (cdk8s-plus throws on it mid-synth, without a path): both are fed, so the rule
  * reports it with a path, before any output.
  */
-function checkVolumes(checker: PodChecker, containers: kplus.Container[], added: kplus.Volume[]): void {
-  const unique: kplus.Volume[] = [];
+function checkVolumes(checker: PodChecker, containers: kplus.Container[], initContainers: kplus.Container[], added: kplus.Volume[]): void {
+  const byName = new Map<string, kplus.Volume>();
   const duplicates: kplus.Volume[] = [];
-  const all = [...containers.flatMap(c => c.mounts.map(m => m.volume)), ...added];
-  for (const volume of all) {
-    const existing = unique.find(v => v.name === volume.name);
-    if (!existing) unique.push(volume);
+  const feed = (volume: kplus.Volume) => {
+    const existing = byName.get(volume.name);
+    if (!existing) byName.set(volume.name, volume);
     else if (existing !== volume && !duplicates.includes(volume)) duplicates.push(volume);
-  }
-  [...unique, ...duplicates].forEach((v, i) => checker.volume(i, v.name));
+  };
+  for (const c of containers) for (const m of c.mounts) feed(m.volume);
+  for (const c of initContainers) for (const m of c.mounts) feed(m.volume);
+  for (const volume of added) feed(volume);
+  let i = 0;
+  for (const volume of byName.values()) checker.volume(i++, volume.name);
+  for (const volume of duplicates) checker.volume(i++, volume.name);
 }

@@ -169,6 +169,7 @@ const NAME_RULES = {
     uniqueRule: 'volume-name-unique',
     scope: '',
     uniqueFix: 'give each volume its own name, or mount the same volume object in several containers',
+    fieldOf: (spec: string, i: number) => volumeField(spec, i),
   },
   container: {
     kind: 'container',
@@ -177,6 +178,7 @@ const NAME_RULES = {
     uniqueRule: 'container-name-unique',
     scope: '; names must be unique across containers and initContainers',
     uniqueFix: 'give each container its own name (cdk8s-plus names every unnamed container "main")',
+    fieldOf: (spec: string, code: number) => containerField(spec, code),
   },
 } as const;
 
@@ -191,6 +193,7 @@ export type ContainerKey = 'containers' | 'initContainers';
 // a Deployment, `spec.jobTemplate.spec.template.spec` for a CronJob.
 /** App container i is coded i, init container i is coded -1 - i. */
 const containerCode = (key: ContainerKey, i: number) => (key === 'containers' ? i : -1 - i);
+const volumeField = (spec: string, i: number) => `${spec}.volumes[${i}]`;
 const containerField = (spec: string, code: number) => (code >= 0 ? `${spec}.containers[${code}]` : `${spec}.initContainers[${-1 - code}]`);
 const labelOf = (name: string | undefined) => `container ${show(name)}`;
 // The 1.27 API server's check of environment variable names (validation.IsEnvVarName).
@@ -232,14 +235,14 @@ export class PodChecker {
   // Port key ("80/TCP") to the container (code) and port index that declared it first.
   private readonly portOwners = new Map<string, readonly [number, number]>();
   private readonly hostPortOwners = new Map<string, readonly [number, number]>();
-  // The container being fed, and what its ports and mounts used so far.
-  private field = '';
+  // The container being fed (its field path is put together only for a message), and what its
+  // ports and mounts used so far (emptied for each container).
   private code = 0;
   private name: string | undefined;
   /** Whether the container being fed runs beside the app containers (an app container or a native sidecar). */
   private sharesPortSpace = false;
-  private portNames = new Set<string>();
-  private mountPaths = new Map<string, number>();
+  private readonly portNames = new Set<string>();
+  private readonly mountPaths = new Map<string, number>();
 
   /**
    * @param spec where the pod spec is in the YAML of the workload's kind, e.g. `spec.template.spec`
@@ -262,10 +265,9 @@ export class PodChecker {
 
   /** Volume i: a unique DNS-1123 name, and a valid emptyDir size limit. */
   public volume(i: number, name: string | undefined, sizeLimit?: string | number): void {
-    const field = `${this.spec}.volumes[${i}]`;
-    this.checkName(NAME_RULES.volume, name, this.volumeNames, i, field, first => `${this.spec}.volumes[${first}]`);
+    this.checkName(NAME_RULES.volume, name, this.volumeNames, i);
     if (sizeLimit !== undefined) {
-      const v = quantityViolation(`${field}.emptyDir.sizeLimit`, sizeLimit);
+      const v = quantityViolation(`${volumeField(this.spec, i)}.emptyDir.sizeLimit`, sizeLimit);
       if (v) this.violations.push(v);
     }
   }
@@ -276,14 +278,13 @@ export class PodChecker {
    * the app containers and so shares their port space.
    */
   public container(key: ContainerKey, i: number, name: string | undefined, image: string | undefined, nativeSidecar = false): void {
-    this.field = `${this.spec}.${key}[${i}]`;
     this.code = containerCode(key, i);
     this.name = name;
     this.sharesPortSpace = key === 'containers' || nativeSidecar;
-    this.portNames = new Set();
-    this.mountPaths = new Map();
+    this.portNames.clear();
+    this.mountPaths.clear();
     this.namesByCode.set(this.code, name);
-    this.checkName(NAME_RULES.container, name, this.containerNames, this.code, this.field, first => containerField(this.spec, first));
+    this.checkName(NAME_RULES.container, name, this.containerNames, this.code);
     if (image === undefined) {
       // Not in the spec read (a raw spec's image is the API server's to require).
     } else if (typeof image !== 'string' || BLANK.test(image)) {
@@ -337,31 +338,12 @@ export class PodChecker {
     memory: { request?: Size; limit?: Size },
     ephemeral?: { request?: Size; limit?: Size },
   ): void {
-    for (const [which, amount] of [['requests', cpu.request], ['limits', cpu.limit]] as const) {
-      if (amount !== undefined && !isQuantity(String(amount))) {
-        this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.cpu`,
-          `${labelOf(this.name)} asks for ${show(String(amount))} of CPU, which is not a Kubernetes quantity`,
-          'use Cpu.millis(n) or Cpu.units(n) with a positive finite number such as 250 or 0.5'));
-      }
-    }
-    for (const [which, size] of [['requests', ephemeral?.request], ['limits', ephemeral?.limit]] as const) {
-      if (size === undefined) continue;
-      const gibibytes = typeof size.toGibibytes === 'function' ? size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-      if (!Number.isSafeInteger(gibibytes) || gibibytes < 0) {
-        this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.ephemeral-storage`,
-          `${labelOf(this.name)} asks for ${show(gibibytes)} GiB of ephemeral storage; cdk8s-plus writes ephemeral storage in whole gibibytes, so this is not a quantity it can write`,
-          'use a whole number of gibibytes such as Size.gibibytes(1)'));
-      }
-    }
-    for (const [which, size] of [['requests', memory.request], ['limits', memory.limit]] as const) {
-      if (size === undefined) continue;
-      const mebibytes = typeof size.toMebibytes === 'function' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-      if (!Number.isSafeInteger(mebibytes) || mebibytes < 0) {
-        this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.memory`,
-          `${labelOf(this.name)} asks for ${show(mebibytes)} MiB of memory; cdk8s-plus writes memory in whole mebibytes, so this is not a quantity it can write`,
-          'use a whole number of mebibytes such as Size.mebibytes(256) or Size.gibibytes(1)'));
-      }
-    }
+    this.cpuQuantity('requests', cpu.request);
+    this.cpuQuantity('limits', cpu.limit);
+    this.ephemeralQuantity('requests', ephemeral?.request);
+    this.ephemeralQuantity('limits', ephemeral?.limit);
+    this.memoryQuantity('requests', memory.request);
+    this.memoryQuantity('limits', memory.limit);
   }
 
   /**
@@ -371,17 +353,16 @@ export class PodChecker {
    */
   public port(j: number, containerPort: number | undefined, protocol = 'TCP', name?: string, hostPort?: number): void {
     const violations = this.violations;
-    const field = `${this.field}.ports[${j}]`;
-    if (!isPortNumber(containerPort)) this.portRange(`${field}.containerPort`, containerPort);
-    if (hostPort !== undefined && !isPortNumber(hostPort)) this.portRange(`${field}.hostPort`, hostPort);
+    if (!isPortNumber(containerPort)) this.portRange(`${this.subField('ports', j)}.containerPort`, containerPort);
+    if (hostPort !== undefined && !isPortNumber(hostPort)) this.portRange(`${this.subField('ports', j)}.hostPort`, hostPort);
     if (name !== undefined) {
       if (name.length > 15 || !PORT_NAME.test(name)) {
-        violations.push(violation('port-name-valid', `${field}.name`,
+        violations.push(violation('port-name-valid', `${this.subField('ports', j)}.name`,
           `${labelOf(this.name)} names a port ${show(name)}; a port name has at most 15 lowercase letters, digits and single inner '-', with at least one letter`,
           'use a name such as "http" or "metrics"'));
       }
       if (this.portNames.has(name)) {
-        violations.push(violation('port-name-unique', `${field}.name`, `${labelOf(this.name)} declares the port name ${show(name)} twice`,
+        violations.push(violation('port-name-unique', `${this.subField('ports', j)}.name`, `${labelOf(this.name)} declares the port name ${show(name)} twice`,
           'give each port of a container its own name'));
       }
       this.portNames.add(name);
@@ -391,7 +372,7 @@ export class PodChecker {
     if (containerPort !== undefined) {
       const owner = this.claim(this.portOwners, `${containerPort}/${protocol}`, j);
       if (owner) {
-        violations.push(violation('port-unique-in-pod', `${field}.containerPort`,
+        violations.push(violation('port-unique-in-pod', `${this.subField('ports', j)}.containerPort`,
           `${labelOf(this.name)} declares port ${containerPort}/${protocol}, which ${this.portOwner(owner)} already declares; all containers of a Pod share one network namespace, so only one of them can bind it`,
           'give one of the containers another port (a sidecar reaches the main container on localhost:<its port>)'));
       }
@@ -399,7 +380,7 @@ export class PodChecker {
     if (hostPort !== undefined) {
       const owner = this.claim(this.hostPortOwners, `${hostPort}/${protocol}`, j);
       if (owner) {
-        violations.push(violation('host-port-unique', `${field}.hostPort`,
+        violations.push(violation('host-port-unique', `${this.subField('ports', j)}.hostPort`,
           `${labelOf(this.name)} asks for host port ${hostPort}/${protocol}, which ${this.portOwner(owner)} already asks for; a node port can be bound once`,
           'give one of the containers another hostPort, or none'));
       }
@@ -443,14 +424,13 @@ export class PodChecker {
   /** Volume mount j of the container: an absolute path, used once, a safe sub-path, a volume of the Pod. */
   public mount(j: number, volumeName: string | undefined, mountPath: string | undefined, subPath?: string): void {
     const violations = this.violations;
-    const field = `${this.field}.volumeMounts[${j}]`;
     if (mountPath === undefined || !mountPath.startsWith('/')) {
-      violations.push(violation('mount-path-valid', `${field}.mountPath`,
+      violations.push(violation('mount-path-valid', `${this.subField('volumeMounts', j)}.mountPath`,
         `${labelOf(this.name)} mounts volume ${show(volumeName)} at ${show(mountPath)}, which is not an absolute path`,
         'mount at an absolute path such as "/data"'));
     }
     if (subPath !== undefined && (subPath.startsWith('/') || DOT_DOT_SEGMENT.test(subPath))) {
-      violations.push(violation('mount-sub-path-valid', `${field}.subPath`,
+      violations.push(violation('mount-sub-path-valid', `${this.subField('volumeMounts', j)}.subPath`,
         `${labelOf(this.name)} mounts the sub-path ${show(subPath)} of volume ${show(volumeName)}; a sub-path must be relative and must not contain '..'`,
         'use a relative path inside the volume such as "site/html"'));
     }
@@ -458,7 +438,7 @@ export class PodChecker {
       const path = normalizePath(mountPath);
       const first = this.mountPaths.get(path);
       if (first !== undefined) {
-        violations.push(violation('mount-path-unique', `${field}.mountPath`,
+        violations.push(violation('mount-path-unique', `${this.subField('volumeMounts', j)}.mountPath`,
           `${labelOf(this.name)} mounts ${show(mountPath)} twice (also at ${this.field}.volumeMounts[${first}])`,
           'mount each path once per container; use subPath or another path to mount a second volume'));
       } else {
@@ -466,23 +446,22 @@ export class PodChecker {
       }
     }
     if (volumeName === undefined || !this.volumeNames.has(volumeName)) {
-      violations.push(missingVolume(`${field}.name`, this.name, volumeName, [...this.volumeNames.keys()]));
+      violations.push(missingVolume(`${this.subField('volumeMounts', j)}.name`, this.name, volumeName, [...this.volumeNames.keys()]));
     }
   }
 
   /**
    * A name must be a DNS-1123 label and unique among `seen` (which it joins, with `code`: where
-   * it is; `fieldOfFirst` names where the first one is, only when a message needs it).
+   * it is, as a number: field paths are put together only for a message).
    */
-  private checkName(rules: NameRules, name: string | undefined, seen: Map<string, number>, code: number,
-    field: string, fieldOfFirst: (code: number) => string): void {
+  private checkName(rules: NameRules, name: string | undefined, seen: Map<string, number>, code: number): void {
     const problem = dnsLabelProblem(name);
-    if (problem) this.violations.push(violation(rules.dnsRule, `${field}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
+    if (problem) this.violations.push(violation(rules.dnsRule, `${rules.fieldOf(this.spec, code)}.name`, `${rules.kind} name ${show(name)} ${problem}`, rules.dnsFix));
     if (name === undefined) return;
     const first = seen.get(name);
     if (first !== undefined) {
-      this.violations.push(violation(rules.uniqueRule, `${field}.name`,
-        `${rules.kind} name ${show(name)} is already used by ${fieldOfFirst(first)}${rules.scope}`, rules.uniqueFix));
+      this.violations.push(violation(rules.uniqueRule, `${rules.fieldOf(this.spec, code)}.name`,
+        `${rules.kind} name ${show(name)} is already used by ${rules.fieldOf(this.spec, first)}${rules.scope}`, rules.uniqueFix));
     } else {
       seen.set(name, code);
     }
@@ -493,6 +472,41 @@ export class PodChecker {
     const owner = owners.get(key);
     if (!owner) owners.set(key, [this.code, j]);
     return owner;
+  }
+
+  /** The field path of the container being fed, e.g. `spec.template.spec.containers[1]`. */
+  private get field(): string {
+    return containerField(this.spec, this.code);
+  }
+
+  /** The field path of the current container's port or mount j, e.g. `spec.containers[1].ports[0]`. */
+  private subField(list: 'ports' | 'volumeMounts', j: number): string {
+    return `${this.field}.${list}[${j}]`;
+  }
+
+  private cpuQuantity(which: 'requests' | 'limits', amount: string | undefined): void {
+    if (amount === undefined || isQuantity(String(amount))) return;
+    this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.cpu`,
+      `${labelOf(this.name)} asks for ${show(String(amount))} of CPU, which is not a Kubernetes quantity`,
+      'use Cpu.millis(n) or Cpu.units(n) with a positive finite number such as 250 or 0.5'));
+  }
+
+  private ephemeralQuantity(which: 'requests' | 'limits', size: Size | undefined): void {
+    if (size === undefined) return;
+    const gibibytes = typeof size.toGibibytes === 'function' ? size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
+    if (Number.isSafeInteger(gibibytes) && gibibytes >= 0) return;
+    this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.ephemeral-storage`,
+      `${labelOf(this.name)} asks for ${show(gibibytes)} GiB of ephemeral storage; cdk8s-plus writes ephemeral storage in whole gibibytes, so this is not a quantity it can write`,
+      'use a whole number of gibibytes such as Size.gibibytes(1)'));
+  }
+
+  private memoryQuantity(which: 'requests' | 'limits', size: Size | undefined): void {
+    if (size === undefined) return;
+    const mebibytes = typeof size.toMebibytes === 'function' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
+    if (Number.isSafeInteger(mebibytes) && mebibytes >= 0) return;
+    this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.memory`,
+      `${labelOf(this.name)} asks for ${show(mebibytes)} MiB of memory; cdk8s-plus writes memory in whole mebibytes, so this is not a quantity it can write`,
+      'use a whole number of mebibytes such as Size.mebibytes(256) or Size.gibibytes(1)'));
   }
 
   private portRange(field: string, value: number | undefined): void {

@@ -90,12 +90,22 @@ export class PodTemplateRendering {
   }
 }
 
-/** A rendered securityContext with the Pod Security defaults it lacks, keys sorted. */
+/**
+ * A rendered securityContext (a fresh object per render, so written in place) with the Pod
+ * Security defaults it lacks, keys sorted.
+ */
 function securedContext(rendered: Record<string, unknown> | undefined, dropAll: boolean): Record<string, unknown> {
-  const context: Record<string, unknown> = { ...rendered };
-  context.seccompProfile ??= { type: 'RuntimeDefault' };
-  if (dropAll) context.capabilities ??= { drop: ['ALL'] };
-  return sortedKeys(context);
+  const context = rendered ?? {};
+  let added = false;
+  if (context.seccompProfile === undefined) {
+    context.seccompProfile = { type: 'RuntimeDefault' };
+    added = true;
+  }
+  if (dropAll && context.capabilities === undefined) {
+    context.capabilities = { drop: ['ALL'] };
+    added = true;
+  }
+  return added ? sortedKeys(context) : context;
 }
 
 /** The pod spec in a rendered workload: `spec`, `spec.template.spec` or `spec.jobTemplate.spec.template.spec`. */
@@ -109,10 +119,14 @@ function renderProbe(probe: kplus.Probe | undefined, container: kplus.Container)
   return probe ? deepSorted(kplus.k8s.toJson_Probe(probe._toKube(container))) : undefined;
 }
 
+/** `value` with the keys of every object in it sorted, and undefined ones left out, as cdk8s writes JSON. */
 function deepSorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(deepSorted);
   if (value === null || typeof value !== 'object') return value;
-  return sortedKeys(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepSorted(v)])));
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj).sort()) if (obj[key] !== undefined) out[key] = deepSorted(obj[key]);
+  return out;
 }
 
 /** cdk8s writes keys sorted: the added ones go in their place; undefined ones are left out. */

@@ -106,13 +106,17 @@ export class WorkloadChecks implements IValidation {
 
   /** Everything wrong with the workload, in message order. */
   public violations(): Violation[] {
-    return [
-      ...this.buildViolations,
-      ...checkPod(this.workload, this.spec, this.requirement, c => this.isNativeSidecar(c)),
-      ...this.otherContainersViolations(),
-      ...this.metadataViolations(),
-      ...this.kindViolations(),
-    ];
+    const found = checkPod(this.workload, this.spec, this.requirement, c => this.isNativeSidecar(c));
+    found.unshift(...this.buildViolations);
+    this.otherContainersViolations(found, this.workload.containers, 'containers');
+    this.otherContainersViolations(found, this.workload.initContainers, 'initContainers');
+    this.metadataViolations(found, 'metadata', this.workload.metadata);
+    if (this.kind !== 'Pod') {
+      const template = (this.workload as unknown as { podMetadata?: ApiObjectMetadataDefinition }).podMetadata;
+      this.metadataViolations(found, this.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata', template);
+    }
+    this.kindViolations(found);
+    return found;
   }
 
   /**
@@ -120,33 +124,24 @@ export class WorkloadChecks implements IValidation {
    * rendered here (a probe duration that is not whole seconds would otherwise throw while the
    * manifest is written), and their strings checked like the patterns' own.
    */
-  private otherContainersViolations(): Violation[] {
-    const found: Violation[] = [];
-    const check = (containers: kplus.Container[], key: string) => containers.forEach((container, i) => {
-      if (this.patternContainers.has(container)) return;
-      found.push(...renderedContainerViolations(container, `${this.spec}.${key}[${i}]`));
-    });
-    check(this.workload.containers, 'containers');
-    check(this.workload.initContainers, 'initContainers');
-    return found;
+  private otherContainersViolations(found: Violation[], containers: kplus.Container[], key: string): void {
+    for (let i = 0; i < containers.length; i++) {
+      if (this.patternContainers.has(containers[i])) continue;
+      found.push(...renderedContainerViolations(containers[i], `${this.spec}.${key}[${i}]`));
+    }
   }
 
   /** Annotation values are written to YAML like any string: they must be read back as written. */
-  private metadataViolations(): Violation[] {
-    const template = this.kind === 'Pod' ? undefined : (this.workload as unknown as { podMetadata?: ApiObjectMetadataDefinition }).podMetadata;
-    const templateField = this.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata';
-    const found: Violation[] = [];
-    for (const [field, metadata] of [['metadata', this.workload.metadata], [templateField, template]] as const) {
-      for (const [key, value] of Object.entries(annotationsOf(metadata))) {
-        if (!isPassableText(value)) found.push(...textViolations(`${field}.annotations[${show(key)}]`, `the annotation ${show(key)} is`, value));
-      }
+  private metadataViolations(found: Violation[], field: string, metadata: ApiObjectMetadataDefinition | undefined): void {
+    const annotations = annotationsOf(metadata);
+    for (const key in annotations) {
+      const value = annotations[key];
+      if (!isPassableText(value)) found.push(...textViolations(`${field}.annotations[${show(key)}]`, `the annotation ${show(key)} is`, value));
     }
-    return found;
   }
 
   /** The rules of the workload's kind, which cdk8s-plus-27 lets through and the cluster does not. */
-  private kindViolations(): Violation[] {
-    const found: Violation[] = [];
+  private kindViolations(found: Violation[]): void {
     const policy = this.workload.restartPolicy;
     const field = `${this.spec}.restartPolicy`;
     if (LONG_RUNNING_KINDS.includes(this.kind) && policy !== undefined && policy !== kplus.RestartPolicy.ALWAYS) {
@@ -159,10 +154,10 @@ export class WorkloadChecks implements IValidation {
         `a ${this.kind}'s Pods run to completion, and the API server refuses restartPolicy "Always" in its pod template, received ${show(policy)}`,
         'use RestartPolicy.NEVER (the default) or RestartPolicy.ON_FAILURE'));
     }
-    found.push(...this.nameViolations(), ...this.durationViolations());
-    if (COMPLETING_KINDS.includes(this.kind)) found.push(...this.neverCompleting());
-    if (this.workload instanceof kplus.StatefulSet) found.push(...this.unservedPorts(this.workload));
-    return found;
+    this.nameViolations(found);
+    this.durationViolations(found);
+    if (COMPLETING_KINDS.includes(this.kind)) this.neverCompleting(found);
+    if (this.workload instanceof kplus.StatefulSet) this.unservedPorts(found, this.workload);
   }
 
   /**
@@ -170,7 +165,7 @@ export class WorkloadChecks implements IValidation {
    * name also becomes its Pods' `job-name` label (at most 63 characters), and a CronJob's gets
    * 11 characters appended for each Job it creates (at most 52).
    */
-  private nameViolations(): Violation[] {
+  private nameViolations(found: Violation[]): void {
     const name = this.workload.name;
     const most = this.kind === 'CronJob' ? 52 : this.kind === 'Job' ? 63 : 253;
     let problem: string | undefined;
@@ -179,42 +174,46 @@ export class WorkloadChecks implements IValidation {
     } else if (name.length > most) {
       problem = `is ${name.length} characters long, and a ${this.kind}'s name may have at most ${most}`;
     }
-    if (!problem) return [];
-    return [violation('metadata-name-valid', 'metadata.name', `the ${this.kind}'s name ${show(name)} ${problem}`,
-      `set metadata.name to a name such as "web-1", or leave it unset for a generated one${most < 253 ? ` (at most ${most} characters)` : ''}`)];
+    if (!problem) return;
+    found.push(violation('metadata-name-valid', 'metadata.name', `the ${this.kind}'s name ${show(name)} ${problem}`,
+      `set metadata.name to a name such as "web-1", or leave it unset for a generated one${most < 253 ? ` (at most ${most} characters)` : ''}`));
   }
 
   /**
    * Durations cdk8s-plus writes as whole seconds: anything else makes it throw while writing
    * the manifest, after other charts may have been written already.
    */
-  private durationViolations(): Violation[] {
+  private durationViolations(found: Violation[]): void {
     const w = this.workload as unknown as Record<string, Duration | undefined>;
-    const top = this.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
-    const fields: Array<[string, Duration | undefined]> = [[`${this.spec}.terminationGracePeriodSeconds`, this.workload.terminationGracePeriod]];
-    if (this.kind === 'Deployment') fields.push(['spec.minReadySeconds', w.minReady], ['spec.progressDeadlineSeconds', w.progressDeadline]);
-    if (this.kind === 'StatefulSet') fields.push(['spec.minReadySeconds', w.minReady]);
-    // A CronJob keeps its Jobs' durations in `jobProperties`.
-    const job = (this.kind === 'CronJob' ? (this.workload as unknown as { jobProperties?: Record<string, Duration | undefined> }).jobProperties : w) ?? {};
-    if (COMPLETING_KINDS.includes(this.kind)) {
-      fields.push([`${top}.activeDeadlineSeconds`, job.activeDeadline], [`${top}.ttlSecondsAfterFinished`, job.ttlAfterFinished]);
-    }
-    if (this.kind === 'CronJob') fields.push(['spec.startingDeadlineSeconds', w.startingDeadline]);
-    return fields.flatMap(([field, duration]) => {
+    const check = (field: string, duration: Duration | undefined) => {
       const v = durationViolation(field, duration);
-      return v ? [v] : [];
-    });
+      if (v) found.push(v);
+    };
+    check(`${this.spec}.terminationGracePeriodSeconds`, this.workload.terminationGracePeriod);
+    if (this.kind === 'Deployment') {
+      check('spec.minReadySeconds', w.minReady);
+      check('spec.progressDeadlineSeconds', w.progressDeadline);
+    }
+    if (this.kind === 'StatefulSet') check('spec.minReadySeconds', w.minReady);
+    if (COMPLETING_KINDS.includes(this.kind)) {
+      // A CronJob keeps its Jobs' durations in `jobProperties`.
+      const job = (this.kind === 'CronJob' ? (this.workload as unknown as { jobProperties?: Record<string, Duration | undefined> }).jobProperties : w) ?? {};
+      const top = this.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+      check(`${top}.activeDeadlineSeconds`, job.activeDeadline);
+      check(`${top}.ttlSecondsAfterFinished`, job.ttlAfterFinished);
+    }
+    if (this.kind === 'CronJob') check('spec.startingDeadlineSeconds', w.startingDeadline);
   }
 
   /** A Job's Pod completes when all its app containers have exited: one that keeps running holds it forever. */
-  private neverCompleting(): Violation[] {
-    return this.workload.containers.flatMap((container, i) => {
+  private neverCompleting(found: Violation[]): void {
+    this.workload.containers.forEach((container, i) => {
       const why = this.longRunning.get(container);
-      if (why === undefined) return [];
-      return [violation('job-long-running-helper', `${this.spec}.containers[${i}]`,
+      if (why === undefined) return;
+      found.push(violation('job-long-running-helper', `${this.spec}.containers[${i}]`,
         `container ${show(container.name)} keeps running (${why}), so the ${this.kind}'s Pod never completes: it completes only when every app container has exited`,
         'make it a native sidecar with `nativeSidecar: true` (Kubernetes >= 1.29; the kubelet stops it once the app containers exit), '
-        + 'or have it exit on a shutdown signal from the main container (e.g. a file in a shared volume) and declare `longRunning: false`')];
+        + 'or have it exit on a shutdown signal from the main container (e.g. a file in a shared volume) and declare `longRunning: false`'));
     });
   }
 
@@ -222,11 +221,10 @@ export class WorkloadChecks implements IValidation {
    * cdk8s-plus builds a StatefulSet's headless Service from the ports its containers declare
    * when it is created: ports added later (as patterns add them) are missing from it.
    */
-  private unservedPorts(sts: kplus.StatefulSet): Violation[] {
+  private unservedPorts(found: Violation[], sts: kplus.StatefulSet): void {
     const service = sts.service;
-    if (service.node.scope !== sts) return []; // a Service of the user's own: its ports are the user's choice
+    if (service.node.scope !== sts) return; // a Service of the user's own: its ports are the user's choice
     const served = new Set(service.ports.map(p => `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`));
-    const found: Violation[] = [];
     sts.containers.forEach((container, i) => container.ports.forEach((port, j) => {
       const key = `${port.number}/${port.protocol ?? 'TCP'}`;
       if (served.has(key)) return;
@@ -235,7 +233,6 @@ export class WorkloadChecks implements IValidation {
         + 'cdk8s-plus built that Service from the ports declared when the StatefulSet was created, and this port was added later',
         `publish it with statefulSet.service.bind(${port.number}), or give the StatefulSet a Service of your own (\`service\`) that lists its ports`));
     }));
-    return found;
   }
 }
 
