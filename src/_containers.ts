@@ -35,43 +35,26 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     return addPrepared(pod, props, kind);
   }
   if (fieldIndex !== undefined) field = `${field}[${fieldIndex}]`;
-  const spec = podSpecPath(pod);
   const index = kind === 'containers' ? pod.containers.length : pod.initContainers.length;
-  const name = renderedName(props.name, kind, index);
-  const label = `container ${show(name)}`;
+  // Put together only for a message.
+  const label = () => `container ${show(renderedName(props.name, kind, index))}`;
+  const portField = (j: number) => `${podSpecPath(pod)}.${kind}[${index}].ports[${j}]`;
 
   // cdk8s-plus turns portNumber into the first port; keep that order, then drop repeats.
   const portNumber = props.portNumber ?? props.port;
   const declared: kplus.ContainerPort[] = [...portNumber !== undefined ? [{ number: portNumber }] : [], ...props.ports ?? []];
-  const seenNumbers = new Set<string>();
-  const seenNames = new Set<string>();
-  const ports = declared.filter((port, j) => {
-    const portField = `${spec}.${kind}[${index}].ports[${j}]`;
-    const key = `${port.number}/${port.protocol ?? 'TCP'}`;
-    if (seenNumbers.has(key)) {
-      found.push(violation('port-unique-in-pod', `${portField}.containerPort`, `${label} declares port ${key} twice`,
-        'declare each port of a container once (portNumber counts as one)'));
-      return false;
-    }
-    if (port.name !== undefined && seenNames.has(port.name)) {
-      found.push(violation('port-name-unique', `${portField}.name`, `${label} declares the port name ${show(port.name)} twice`,
-        'give each port of a container its own name'));
-      return false;
-    }
-    seenNumbers.add(key);
-    if (port.name !== undefined) seenNames.add(port.name);
-    return true;
-  });
+  // A single port cannot repeat.
+  const ports = declared.length < 2 ? declared : withoutRepeatedPorts(declared, found, portField, label);
 
   if (props.port !== undefined && props.portNumber !== undefined) {
-    found.push(violation('port-unique-in-pod', `${field}.port`, `${label} sets both the deprecated port (${props.port}) and portNumber (${props.portNumber})`,
+    found.push(violation('port-unique-in-pod', `${field}.port`, `${label()} sets both the deprecated port (${props.port}) and portNumber (${props.portNumber})`,
       'set portNumber only'));
   }
   if (kind === 'initContainers') {
     const probes = (['readiness', 'liveness', 'startup'] as const).filter(p => props[p] !== undefined);
     for (const probe of probes) {
       found.push(violation('init-container-probes', `${field}.${probe}`,
-        `init ${label} has a ${probe} probe; init containers run to completion and take no probes`,
+        `init ${label()} has a ${probe} probe; init containers run to completion and take no probes`,
         `remove the ${probe} probe, or make it an app container or a native sidecar (\`nativeSidecar: true\` on a pattern's helper)`));
     }
     // An init container's portNumber would get cdk8s-plus's default startup probe, which the
@@ -89,6 +72,29 @@ export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps
     portNumber: keepsPortNumber ? first.number : undefined,
     ports: keepsPortNumber ? rest : ports,
   }), kind);
+}
+
+/** `declared` without the ports (number and protocol, or name) a port before them declared, each reported to `found`. */
+function withoutRepeatedPorts(declared: kplus.ContainerPort[], found: Violation[],
+  portField: (j: number) => string, label: () => string): kplus.ContainerPort[] {
+  const seenNumbers = new Set<string>();
+  const seenNames = new Set<string>();
+  return declared.filter((port, j) => {
+    const key = `${port.number}/${port.protocol ?? 'TCP'}`;
+    if (seenNumbers.has(key)) {
+      found.push(violation('port-unique-in-pod', `${portField(j)}.containerPort`, `${label()} declares port ${key} twice`,
+        'declare each port of a container once (portNumber counts as one)'));
+      return false;
+    }
+    if (port.name !== undefined && seenNames.has(port.name)) {
+      found.push(violation('port-name-unique', `${portField(j)}.name`, `${label()} declares the port name ${show(port.name)} twice`,
+        'give each port of a container its own name'));
+      return false;
+    }
+    seenNumbers.add(key);
+    if (port.name !== undefined) seenNames.add(port.name);
+    return true;
+  });
 }
 
 /** A pod that checks what its own `addContainer` is given (a Pod form), and takes prepared props past that check. */
@@ -154,12 +160,12 @@ export function addPatternContainer(scope: Construct, workload: kplus.AbstractPo
         props.longRunning ? 'it is declared `longRunning: true`' : `it declares port ${container.ports[0].number}, so it is taken for a server`);
     }
   }
-  found.push(...renderedExtrasViolations(container, props, where));
+  renderedExtrasViolations(found, container, props, where);
   checks.markPatternContainer(container);
   // Pod Security "restricted" for a container that runs as non-root; one opted out of non-root
   // (a root image) keeps its capabilities and is "baseline".
   PodTemplateRendering.of(workload).securityDefaults(container, props.securityContext?.ensureNonRoot !== false);
-  (props.scratchMounts ?? []).forEach((scratch, j) => {
+  props.scratchMounts?.forEach((scratch, j) => {
     const at = `${where}.scratchMounts[${j}]`;
     const sizeProblem = scratch.sizeLimit && sizeLimitViolation(`${at}.sizeLimit`, scratch.sizeLimit);
     if (sizeProblem) found.push(sizeProblem);
@@ -292,10 +298,9 @@ export function addPatternInitContainer(pod: kplus.AbstractPod, props: kplus.Con
  * (after other charts may have been written), and their strings obey the rules a container's
  * command does. Native sidecars' probes are written by the library: the same holds.
  */
-function renderedExtrasViolations(container: kplus.Container, props: PatternContainerProps, where: string): Violation[] {
-  const found: Violation[] = [];
+function renderedExtrasViolations(found: Violation[], container: kplus.Container, props: PatternContainerProps, where: string): void {
   if (props.readiness === undefined && props.liveness === undefined && props.startup === undefined
-    && props.lifecycle === undefined && props.workingDir === undefined) return found;
+    && props.lifecycle === undefined && props.workingDir === undefined) return;
   const rendered: Record<string, unknown> = { workingDir: props.workingDir, lifecycle: {} };
   const extras: Array<[string, string, { _toKube(c: kplus.Container): unknown } | undefined, (json: any) => unknown]> = [
     ['readiness', 'readinessProbe', props.readiness, kplus.k8s.toJson_Probe],
@@ -316,5 +321,4 @@ function renderedExtrasViolations(container: kplus.Container, props: PatternCont
     }
   }
   found.push(...renderedStringViolations(rendered, where, () => `container ${show(container.name)}`));
-  return found;
 }

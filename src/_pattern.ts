@@ -11,7 +11,9 @@ export class PatternChecks implements IValidation {
   constructor(private readonly found: ReadonlyArray<Violation>, private readonly late: () => ReadonlyArray<Violation>) {}
 
   public validate(): string[] {
-    return [...this.found, ...this.late()].map(v => v.message);
+    const messages = this.found.map(v => v.message);
+    for (const v of this.late()) messages.push(v.message);
+    return messages;
   }
 }
 

@@ -209,6 +209,13 @@ const PASSABLE_FIX = 'pass large or binary data through a file instead (a Config
 const BLANK = /^\s*$/;
 const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
 
+/** The container (code and name) that declared a port first, and the port's index in it. */
+interface PortOwner {
+  readonly code: number;
+  readonly name: string | undefined;
+  readonly port: number;
+}
+
 /** A pattern's demand on the number of app containers. */
 export interface ContainerCountRequirement {
   /** The smallest number of app containers the pattern works with. */
@@ -230,11 +237,10 @@ export class PodChecker {
   public readonly violations: Violation[] = [];
   private readonly volumeNames = new Map<string, number>();
   private readonly containerNames = new Map<string, number>();
-  /** The containers' names by code, to name the first owner of a port. */
-  private readonly namesByCode = new Map<number, string | undefined>();
-  // Port key ("80/TCP") to the container (code) and port index that declared it first.
-  private readonly portOwners = new Map<string, readonly [number, number]>();
-  private readonly hostPortOwners = new Map<string, readonly [number, number]>();
+  // Port key ("80/TCP") to the container that declared it first (code and name) and its port index.
+  private readonly portOwners = new Map<string, PortOwner>();
+  /** The same for host ports (made on first use: few Pods ask for one). */
+  private hostPortOwners?: Map<string, PortOwner>;
   // The container being fed (its field path is put together only for a message), and what its
   // ports and mounts used so far (emptied for each container).
   private code = 0;
@@ -283,7 +289,6 @@ export class PodChecker {
     this.sharesPortSpace = key === 'containers' || nativeSidecar;
     this.portNames.clear();
     this.mountPaths.clear();
-    this.namesByCode.set(this.code, name);
     this.checkName(NAME_RULES.container, name, this.containerNames, this.code);
     if (image === undefined) {
       // Not in the spec read (a raw spec's image is the API server's to require).
@@ -378,7 +383,7 @@ export class PodChecker {
       }
     }
     if (hostPort !== undefined) {
-      const owner = this.claim(this.hostPortOwners, `${hostPort}/${protocol}`, j);
+      const owner = this.claim(this.hostPortOwners ??= new Map(), `${hostPort}/${protocol}`, j);
       if (owner) {
         violations.push(violation('host-port-unique', `${this.subField('ports', j)}.hostPort`,
           `${labelOf(this.name)} asks for host port ${hostPort}/${protocol}, which ${this.portOwner(owner)} already asks for; a node port can be bound once`,
@@ -468,9 +473,9 @@ export class PodChecker {
   }
 
   /** Records the current container's port j under `key`; returns the earlier owner, if any. */
-  private claim(owners: Map<string, readonly [number, number]>, key: string, j: number): readonly [number, number] | undefined {
+  private claim(owners: Map<string, PortOwner>, key: string, j: number): PortOwner | undefined {
     const owner = owners.get(key);
-    if (!owner) owners.set(key, [this.code, j]);
+    if (!owner) owners.set(key, { code: this.code, name: this.name, port: j });
     return owner;
   }
 
@@ -514,8 +519,8 @@ export class PodChecker {
       'use a port number between 1 and 65535'));
   }
 
-  private portOwner([code, j]: readonly [number, number]): string {
-    return `${labelOf(this.namesByCode.get(code))} (${containerField(this.spec, code)}.ports[${j}])`;
+  private portOwner(owner: PortOwner): string {
+    return `${labelOf(owner.name)} (${containerField(this.spec, owner.code)}.ports[${owner.port}])`;
   }
 }
 
@@ -587,10 +592,11 @@ export function passableProblem(text: string, extraBytes = 0): string | undefine
   return undefined;
 }
 
-/** Whether `text` is a Kubernetes quantity (no exponent after a suffix, no NaN). */
+/** Whether `text` is a Kubernetes quantity (no exponent after a suffix, no number too large to be finite). */
 function isQuantity(text: string): boolean {
-  const match = QUANTITY.exec(text);
-  return match !== null && !text.startsWith('-') && Number.isFinite(Number(match[1]));
+  if (!QUANTITY.test(text) || text.startsWith('-')) return false;
+  // Fewer than 309 digits always make a finite number.
+  return text.length <= 308 || Number.isFinite(Number(QUANTITY.exec(text)![1]));
 }
 
 /** Why `text` cannot be written to YAML that kubectl and podman read back as written, or undefined. */

@@ -30,7 +30,8 @@ export class PodTemplateRendering {
     return attached(workload, RENDERING, () => new PodTemplateRendering(workload));
   }
 
-  private readonly sidecars = new Map<kplus.Container, SidecarProbes>();
+  /** Native sidecars and their probes (made on first use: most workloads have none). */
+  private sidecars?: Map<kplus.Container, SidecarProbes>;
   /** Containers given the Pod Security defaults, and whether to drop all their capabilities. */
   private readonly secured = new Map<kplus.Container, boolean>();
 
@@ -42,7 +43,7 @@ export class PodTemplateRendering {
 
   /** Renders the init container `container` as a native sidecar with `probes`. */
   public nativeSidecar(container: kplus.Container, probes: SidecarProbes): void {
-    this.sidecars.set(container, probes);
+    (this.sidecars ??= new Map()).set(container, probes);
   }
 
   /**
@@ -72,7 +73,7 @@ export class PodTemplateRendering {
       const container = containers[i];
       const fields: Record<string, unknown> = rendered[i];
       let newKeys = false;
-      const probes = this.sidecars.get(container);
+      const probes = this.sidecars?.get(container);
       if (probes) {
         fields.restartPolicy = 'Always';
         fields.startupProbe = renderProbe(probes.startup, container);

@@ -61,12 +61,13 @@ export class WorkloadChecks implements IValidation {
   public readonly spec: string;
   /** A Pod pattern's demand on the number of app containers, if any. */
   public requirement?: ContainerCountRequirement;
+  // Made on first use: most workloads have no build violation, long-running helper or native sidecar.
   /** What had to be left out while building containers (cdk8s-plus would have thrown on it). */
-  private readonly buildViolations: Violation[] = [];
+  private buildViolations?: Violation[];
   /** App containers a pattern knows keep running until stopped, with why it knows. */
-  private readonly longRunning = new Map<kplus.Container, string>();
+  private longRunning?: Map<kplus.Container, string>;
   /** Init containers rendered as native sidecars (`restartPolicy: Always`). */
-  private readonly nativeSidecars = new Set<kplus.Container>();
+  private nativeSidecars?: Set<kplus.Container>;
   /** The containers the patterns made (their probes and hooks were checked when they were made). */
   private readonly patternContainers = new Set<kplus.Container>();
 
@@ -77,17 +78,17 @@ export class WorkloadChecks implements IValidation {
 
   /** Reports what had to be left out while building. */
   public addBuildViolations(found: ReadonlyArray<Violation>): void {
-    this.buildViolations.push(...found);
+    if (found.length) (this.buildViolations ??= []).push(...found);
   }
 
   /** Records that `container` keeps running until stopped (`why`, for the message). */
   public markLongRunning(container: kplus.Container, why: string): void {
-    this.longRunning.set(container, why);
+    (this.longRunning ??= new Map()).set(container, why);
   }
 
   /** Records that the init container `container` is rendered as a native sidecar. */
   public markNativeSidecar(container: kplus.Container): void {
-    this.nativeSidecars.add(container);
+    (this.nativeSidecars ??= new Set()).add(container);
   }
 
   /** Records that a pattern made `container`, and checked its probes and hooks. */
@@ -97,7 +98,7 @@ export class WorkloadChecks implements IValidation {
 
   /** Whether `container` is rendered as a native sidecar. */
   public isNativeSidecar(container: kplus.Container): boolean {
-    return this.nativeSidecars.has(container);
+    return this.nativeSidecars?.has(container) ?? false;
   }
 
   public validate(): string[] {
@@ -107,7 +108,7 @@ export class WorkloadChecks implements IValidation {
   /** Everything wrong with the workload, in message order. */
   public violations(): Violation[] {
     const found = checkPod(this.workload, this.spec, this.requirement, c => this.isNativeSidecar(c));
-    found.unshift(...this.buildViolations);
+    if (this.buildViolations) found.unshift(...this.buildViolations);
     this.otherContainersViolations(found, this.workload.containers, 'containers');
     this.otherContainersViolations(found, this.workload.initContainers, 'initContainers');
     this.metadataViolations(found, 'metadata', this.workload.metadata);
@@ -156,7 +157,7 @@ export class WorkloadChecks implements IValidation {
     }
     this.nameViolations(found);
     this.durationViolations(found);
-    if (COMPLETING_KINDS.includes(this.kind)) this.neverCompleting(found);
+    if (COMPLETING_KINDS.includes(this.kind) && this.longRunning) this.neverCompleting(found, this.longRunning);
     if (this.workload instanceof kplus.StatefulSet) this.unservedPorts(found, this.workload);
   }
 
@@ -206,9 +207,9 @@ export class WorkloadChecks implements IValidation {
   }
 
   /** A Job's Pod completes when all its app containers have exited: one that keeps running holds it forever. */
-  private neverCompleting(found: Violation[]): void {
+  private neverCompleting(found: Violation[], longRunning: Map<kplus.Container, string>): void {
     this.workload.containers.forEach((container, i) => {
-      const why = this.longRunning.get(container);
+      const why = longRunning.get(container);
       if (why === undefined) return;
       found.push(violation('job-long-running-helper', `${this.spec}.containers[${i}]`,
         `container ${show(container.name)} keeps running (${why}), so the ${this.kind}'s Pod never completes: it completes only when every app container has exited`,

@@ -297,13 +297,17 @@ class IpcPair {
    */
   private shmMissing(): Violation[] {
     const shm = this.shmVolume;
-    if (!shm) return [];
+    const found: Violation[] = [];
+    if (!shm) return found;
     const spec = WorkloadChecks.of(this.workload).spec;
-    const missing = (key: string) => (container: kplus.Container, i: number) => mountsVolume(container, shm, SHM_PATH) ? [] : [
-      violation('shm-mounted-everywhere', `${spec}.${key}[${i}].volumeMounts`,
+    const check = (containers: kplus.Container[], key: string) => containers.forEach((container, i) => {
+      if (mountsVolume(container, shm, SHM_PATH)) return;
+      found.push(violation('shm-mounted-everywhere', `${spec}.${key}[${i}].volumeMounts`,
         `container ${show(container.name)} does not mount the shared memory volume ${show(shm.name)} at ${SHM_PATH}, so it cannot see the shared memory of the others`,
-        `mount it: container.mount('${SHM_PATH}', ipc.shmVolume)`),
-    ];
-    return [...this.workload.containers.flatMap(missing('containers')), ...this.workload.initContainers.flatMap(missing('initContainers'))];
+        `mount it: container.mount('${SHM_PATH}', ipc.shmVolume)`));
+    });
+    check(this.workload.containers, 'containers');
+    check(this.workload.initContainers, 'initContainers');
+    return found;
   }
 }

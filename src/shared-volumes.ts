@@ -346,16 +346,22 @@ class VolumeExchange {
    * forgotten mount. Read at synth, so containers and mounts added after construction count.
    */
   private unshared(): Violation[] {
-    const all = [...this.workload.initContainers, ...this.workload.containers];
-    return this.volumes.flatMap((volume, k) => {
+    const found: Violation[] = [];
+    const initContainers = this.workload.initContainers;
+    const containers = this.workload.containers;
+    this.volumes.forEach((volume, k) => {
       // Containers, not mounts: one container mounting a volume twice shares it with nobody.
-      const users = all.filter(c => mountsVolume(c, volume));
-      if (users.length >= 2) return [];
-      return [violation('shared-volume-shared', `volumes[${this.declaredAt[k]}] (volume ${show(volume.name)})`,
-        `a shared volume must be mounted by at least 2 containers, ${users.length ? `only ${show(users[0].name)} mounts it` : 'none mounts it'}`,
+      let users = 0;
+      let firstUser: kplus.Container | undefined;
+      for (const c of initContainers) if (mountsVolume(c, volume) && users++ === 0) firstUser = c;
+      for (const c of containers) if (mountsVolume(c, volume) && users++ === 0) firstUser = c;
+      if (users >= 2) return;
+      found.push(violation('shared-volume-shared', `volumes[${this.declaredAt[k]}] (volume ${show(volume.name)})`,
+        `a shared volume must be mounted by at least 2 containers, ${firstUser ? `only ${show(firstUser.name)} mounts it` : 'none mounts it'}`,
         'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume; '
-        + 'for space only one container uses (e.g. a writable /tmp), use that container\'s `scratchMounts` instead')];
+        + 'for space only one container uses (e.g. a writable /tmp), use that container\'s `scratchMounts` instead'));
     });
+    return found;
   }
 }
 
