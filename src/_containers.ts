@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { dnsLabelProblem, requiredProp, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
+import { ContainerKey, dnsLabelProblem, requiredProp, show, sizeLimitViolation, violation, Violation } from './_pod-rules';
 import { PodTemplateRendering } from './_rendering';
 import { podSpecPath, renderedStringViolations, WorkloadChecks } from './_workload';
 import { PatternContainerProps } from './pattern-container';
@@ -19,16 +19,13 @@ export function withOverrides<T extends object>(props: T, overrides: Partial<T>)
   return Object.assign({}, props, overrides);
 }
 
-/** Where a container goes in the Pod spec. */
-export type ContainerKind = 'containers' | 'initContainers';
-
 /**
  * Adds a container to `pod` from cdk8s-plus props, and what had to be left out to `found`.
  * `field` (with `fieldIndex`, if any: `containers` and 2 make `containers[2]`) names the props in
  * messages; the name is only put together when something is wrong.
  */
 export function addContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, found: Violation[],
-  field: string, fieldIndex?: number, kind: ContainerKind = 'containers'): kplus.Container {
+  field: string, fieldIndex?: number, kind: ContainerKey = 'containers'): kplus.Container {
   // Fast path, the common case: nothing to drop or rewrite, so the props go to cdk8s-plus as
   // given, and nothing is allocated (this runs for every container of every Pod).
   if (kind === 'containers' && props.port === undefined && !props.ports?.length && (props.portNumber === undefined || props.portNumber)) {
@@ -99,18 +96,18 @@ function withoutRepeatedPorts(declared: kplus.ContainerPort[], found: Violation[
 
 /** A pod that checks what its own `addContainer` is given (a Pod form), and takes prepared props past that check. */
 interface PreparedAdder {
-  _addPrepared(props: kplus.ContainerProps, kind: ContainerKind): kplus.Container;
+  _addPrepared(props: kplus.ContainerProps, kind: ContainerKey): kplus.Container;
 }
 
 /** Adds props this module has checked and prepared: to cdk8s-plus, past a Pod form's own check. */
-function addPrepared(pod: kplus.AbstractPod, props: kplus.ContainerProps, kind: ContainerKind): kplus.Container {
+function addPrepared(pod: kplus.AbstractPod, props: kplus.ContainerProps, kind: ContainerKey): kplus.Container {
   const prepared = (pod as Partial<PreparedAdder>)._addPrepared;
   if (prepared) return prepared.call(pod, props, kind);
   return kind === 'containers' ? pod.addContainer(props) : pod.addInitContainer(props);
 }
 
 /** The name cdk8s-plus gives a container: its own, or "main" (app) or "init-<i>" (init) when it has none. */
-export function renderedName(name: string | undefined, kind: ContainerKind, index: number): string {
+export function renderedName(name: string | undefined, kind: ContainerKey, index: number): string {
   return name ?? (kind === 'initContainers' ? `init-${index}` : 'main');
 }
 

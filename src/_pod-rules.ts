@@ -209,6 +209,12 @@ const PASSABLE_FIX = 'pass large or binary data through a file instead (a Config
 const BLANK = /^\s*$/;
 const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
 
+/** How cdk8s-plus writes the sizes of a container's resources: a whole number of one unit each. */
+const SIZE_RESOURCES = {
+  'memory': { convert: 'toMebibytes', unit: 'MiB', units: 'mebibytes', words: 'memory', fix: 'use a whole number of mebibytes such as Size.mebibytes(256) or Size.gibibytes(1)' },
+  'ephemeral-storage': { convert: 'toGibibytes', unit: 'GiB', units: 'gibibytes', words: 'ephemeral storage', fix: 'use a whole number of gibibytes such as Size.gibibytes(1)' },
+} as const;
+
 /** The container (code and name) that declared a port first, and the port's index in it. */
 interface PortOwner {
   readonly code: number;
@@ -345,10 +351,10 @@ export class PodChecker {
   ): void {
     this.cpuQuantity('requests', cpu.request);
     this.cpuQuantity('limits', cpu.limit);
-    this.ephemeralQuantity('requests', ephemeral?.request);
-    this.ephemeralQuantity('limits', ephemeral?.limit);
-    this.memoryQuantity('requests', memory.request);
-    this.memoryQuantity('limits', memory.limit);
+    this.sizeQuantity('ephemeral-storage', 'requests', ephemeral?.request);
+    this.sizeQuantity('ephemeral-storage', 'limits', ephemeral?.limit);
+    this.sizeQuantity('memory', 'requests', memory.request);
+    this.sizeQuantity('memory', 'limits', memory.limit);
   }
 
   /**
@@ -496,22 +502,15 @@ export class PodChecker {
       'use Cpu.millis(n) or Cpu.units(n) with a positive finite number such as 250 or 0.5'));
   }
 
-  private ephemeralQuantity(which: 'requests' | 'limits', size: Size | undefined): void {
+  /** A memory or ephemeral-storage size, which cdk8s-plus writes in a whole number of its unit. */
+  private sizeQuantity(resource: keyof typeof SIZE_RESOURCES, which: 'requests' | 'limits', size: Size | undefined): void {
     if (size === undefined) return;
-    const gibibytes = typeof size.toGibibytes === 'function' ? size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-    if (Number.isSafeInteger(gibibytes) && gibibytes >= 0) return;
-    this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.ephemeral-storage`,
-      `${labelOf(this.name)} asks for ${show(gibibytes)} GiB of ephemeral storage; cdk8s-plus writes ephemeral storage in whole gibibytes, so this is not a quantity it can write`,
-      'use a whole number of gibibytes such as Size.gibibytes(1)'));
-  }
-
-  private memoryQuantity(which: 'requests' | 'limits', size: Size | undefined): void {
-    if (size === undefined) return;
-    const mebibytes = typeof size.toMebibytes === 'function' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-    if (Number.isSafeInteger(mebibytes) && mebibytes >= 0) return;
-    this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.memory`,
-      `${labelOf(this.name)} asks for ${show(mebibytes)} MiB of memory; cdk8s-plus writes memory in whole mebibytes, so this is not a quantity it can write`,
-      'use a whole number of mebibytes such as Size.mebibytes(256) or Size.gibibytes(1)'));
+    const r = SIZE_RESOURCES[resource];
+    const amount = typeof size[r.convert] === 'function' ? size[r.convert]({ rounding: SizeRoundingBehavior.NONE }) : NaN;
+    if (Number.isSafeInteger(amount) && amount >= 0) return;
+    this.violations.push(violation('quantity-valid', `${this.field}.resources.${which}.${resource}`,
+      `${labelOf(this.name)} asks for ${show(amount)} ${r.unit} of ${r.words}; cdk8s-plus writes ${r.words} in whole ${r.units}, so this is not a quantity it can write`,
+      r.fix));
   }
 
   private portRange(field: string, value: number | undefined): void {

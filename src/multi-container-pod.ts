@@ -1,9 +1,9 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addContainer, addPatternInitContainer, ContainerKind, renderedName } from './_containers';
+import { addContainer, addPatternInitContainer, renderedName } from './_containers';
 import { PropsCheck } from './_pattern';
-import { ContainerCountRequirement, show, Violation } from './_pod-rules';
+import { ContainerCountRequirement, ContainerKey, show, Violation } from './_pod-rules';
 import { WorkloadChecks } from './_workload';
 
 /**
@@ -148,11 +148,11 @@ export abstract class MultiContainerPod extends kplus.Pod {
    * Adds props the library has already checked and prepared, as cdk8s-plus does.
    * @internal
    */
-  public _addPrepared(cont: kplus.ContainerProps, kind: ContainerKind): kplus.Container {
+  public _addPrepared(cont: kplus.ContainerProps, kind: ContainerKey): kplus.Container {
     return kind === 'containers' ? super.addContainer(cont) : super.addInitContainer(cont);
   }
 
-  private addChecked(cont: kplus.ContainerProps, kind: ContainerKind): kplus.Container {
+  private addChecked(cont: kplus.ContainerProps, kind: ContainerKey): kplus.Container {
     const found: Violation[] = [];
     const index = kind === 'containers' ? this.containers.length : this.initContainers.length;
     const name = renderedName((cont as kplus.ContainerProps | undefined)?.name, kind, index);
