@@ -534,6 +534,17 @@ export const RULE_EXAMPLES: RuleExample[] = [
     }),
   },
   {
+    rule: 'quantity-valid',
+    variant: 'ephemeral storage',
+    path: 'app/pod',
+    field: 'spec.containers[1].resources.requests.ephemeral-storage',
+    received: '0.5 GiB of ephemeral storage',
+    allowed: 'whole gibibytes',
+    build: chart => sharedVolumePod(chart, p => {
+      p.containers[1].resources = { ephemeralStorage: { request: Size.mebibytes(512) } };
+    }),
+  },
+  {
     rule: 'metadata-name-valid',
     path: 'app/pod',
     field: 'metadata.name',
