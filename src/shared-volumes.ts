@@ -268,15 +268,12 @@ const DEFAULT_SHARED_VOLUME: SharedVolume = { name: 'shared-data' };
 class VolumeExchange {
   public readonly volumes: kplus.Volume[] = [];
   public readonly containers: kplus.Container[] = [];
-  private readonly found: Violation[] = [];
-  /** Where each of `volumes` was declared (`volumes[i]` of the props). */
-  private readonly declaredAt: number[] = [];
-  /** Declared names left out (reported once, not again per mount). */
-  private readonly leftOut: string[] = [];
 
+  /**
+   * @param found what was already found wrong with the props; the pattern adds to it
+   */
   constructor(private readonly scope: Construct, private readonly workload: kplus.AbstractPod,
-    private readonly declared: SharedVolume[] = [DEFAULT_SHARED_VOLUME], found: ReadonlyArray<Violation> = []) {
-    this.found.push(...found);
+    private readonly declared: SharedVolume[] = [DEFAULT_SHARED_VOLUME], private readonly found: Violation[] = []) {
     const existing = workload.volumes.map(v => v.name);
     declared.forEach((spec, i) => {
       const nameProblem = dnsLabelProblem(spec.name);
@@ -291,7 +288,6 @@ class VolumeExchange {
             : undefined;
       if (problem) {
         this.found.push(problem);
-        this.leftOut.push(spec.name);
         return;
       }
       const sizeProblem = spec.sizeLimit && sizeLimitViolation(`volumes[${i}].sizeLimit (volume ${show(spec.name)})`, spec.sizeLimit);
@@ -303,7 +299,6 @@ class VolumeExchange {
       });
       workload.addVolume(volume);
       this.volumes.push(volume);
-      this.declaredAt.push(i);
     });
   }
 
@@ -324,7 +319,8 @@ class VolumeExchange {
       const volume = this.volumes.find(v => v.name === name);
       if (volume) {
         container.mount(mount.path, volume, mountOptions(mount));
-      } else if (name === undefined || !this.leftOut.includes(name)) {
+      } else if (name === undefined || !this.declared.some(v => v.name === name)) {
+        // A declared volume that is not among `volumes` was left out, and reported once already.
         const at = `${field}[${j}].volume`;
         this.found.push(name === undefined && this.volumes.length > 1
           ? violation('mount-volume-exists', at,
@@ -349,14 +345,16 @@ class VolumeExchange {
     const found: Violation[] = [];
     const initContainers = this.workload.initContainers;
     const containers = this.workload.containers;
-    this.volumes.forEach((volume, k) => {
+    this.volumes.forEach(volume => {
       // Containers, not mounts: one container mounting a volume twice shares it with nobody.
       let users = 0;
       let firstUser: kplus.Container | undefined;
       for (const c of initContainers) if (mountsVolume(c, volume) && users++ === 0) firstUser = c;
       for (const c of containers) if (mountsVolume(c, volume) && users++ === 0) firstUser = c;
       if (users >= 2) return;
-      found.push(violation('shared-volume-shared', `volumes[${this.declaredAt[k]}] (volume ${show(volume.name)})`,
+      // The first declaration of a name is the one added (a repeat is reported and left out).
+      const declaredAt = this.declared.findIndex(v => v.name === volume.name);
+      found.push(violation('shared-volume-shared', `volumes[${declaredAt}] (volume ${show(volume.name)})`,
         `a shared volume must be mounted by at least 2 containers, ${firstUser ? `only ${show(firstUser.name)} mounts it` : 'none mounts it'}`,
         'add a `sharedMounts` entry for it to each container that reads or writes it, or remove the volume; '
         + 'for space only one container uses (e.g. a writable /tmp), use that container\'s `scratchMounts` instead'));
