@@ -317,10 +317,10 @@ class VolumeExchange {
     mounts.forEach((mount, j) => {
       const name = mount.volume ?? (this.declared.length === 1 ? this.declared[0].name : undefined);
       const volume = this.volumes.find(v => v.name === name);
+      // A declared name missing from `volumes` was left out: it is reported once, where declared.
       if (volume) {
         container.mount(mount.path, volume, mountOptions(mount));
       } else if (name === undefined || !this.declared.some(v => v.name === name)) {
-        // A declared volume that is not among `volumes` was left out, and reported once already.
         const at = `${field}[${j}].volume`;
         this.found.push(name === undefined && this.volumes.length > 1
           ? violation('mount-volume-exists', at,

@@ -106,10 +106,11 @@ describe('SharedVolumes', () => {
     const web = new kplus.Deployment(chart, 'web');
     web.addVolume(kplus.Volume.fromEmptyDir(chart, 'cache', 'shared-data'));
     new SharedVolumes(chart, 'files', { workload: web, containers: [writer, reader] });
-    expect(synthError(chart)).toContain('[test/files] volumes[0].name: volume name "shared-data" is already a volume of the workload. '
+    const message = synthError(chart);
+    expect(message).toContain('[test/files] volumes[0].name: volume name "shared-data" is already a volume of the workload. '
       + 'fix: give the shared volume another name, or mount the workload\'s volume with container.mount() (rule volume-name-unique)');
     // Reported once: the containers' mounts of the volume left out are not reported again.
-    expect(synthError(chart).split('\n').filter(l => l.startsWith('  ['))).toHaveLength(1);
+    expect(message.split('\n').filter(l => l.startsWith('  ['))).toHaveLength(1);
   });
 
   test('scratchMounts give a container a private writable emptyDir that no rule asks to share', () => {
